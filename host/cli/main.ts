@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { isRomhostError } from '../errors.js';
+import { registerBuild } from './build-command.js';
+import { registerInspect } from './inspect-command.js';
+import { registerRun } from './run-command.js';
+
+const program = new Command('romhost')
+  .description('a host for WebAssembly components written as pure state machines: ROMs in, reports out')
+  .addHelpText('after', '\nExample:\n  romhost run examples/counter/scenario.yaml --input input=hello --once')
+  .showHelpAfterError('(romhost --help lists the commands; romhost COMMAND --help explains one)');
+
+registerRun(program);
+registerInspect(program);
+registerBuild(program);
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  // One clear line: what is at fault and what to do. The stack is for bugs, not for users.
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`romhost: ${message}\n`);
+  if (!isRomhostError(e) && process.env['ROMHOST_DEBUG'] === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = 2;
+}

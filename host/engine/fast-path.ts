@@ -1,0 +1,122 @@
+import type { ChildImports, ComponentInstance } from './types.js';
+
+/** Core import and export names of the world, as wit-component lays them out (wit/ABI.md). */
+const ROM = 'romhost:component/rom@0.1.0';
+const REPORT = 'romhost:component/report@0.1.0';
+const ALLOWED_IMPORTS = new Set([`${ROM}\0read`, `${REPORT}\0submit`]);
+
+/** The main core module's name, or why the fast path cannot take this component. */
+export function fastPathMain(modules: ReadonlyMap<string, WebAssembly.Module>): { main: string } | { reason: string } {
+  const mains = [...modules].filter(([, m]) => hasExport(m, 'update', 'function'));
+  if (mains.length !== 1) return { reason: `${mains.length} core modules export update` };
+  const [main, module] = mains[0]!;
+  for (const [name, kind] of [['memory', 'memory'], ['cabi_realloc', 'function']] as const) {
+    if (!hasExport(module, name, kind)) return { reason: `its main module exports no ${name}` };
+  }
+  for (const i of WebAssembly.Module.imports(module)) {
+    if (!ALLOWED_IMPORTS.has(`${i.module}\0${i.name}`)) return { reason: `its main module imports ${i.module} ${i.name}` };
+  }
+  // Besides the main module, wit-component adds only a shim and a fixup that wire imports through
+  // a table; anything with a memory or an outside import (an adapter, a second main) needs the glue.
+  for (const [name, m] of modules) {
+    if (name === main) continue;
+    const outside = WebAssembly.Module.imports(m).find((i) => i.kind === 'memory' || i.module.includes(':'));
+    if (outside || hasExport(m, 'memory', 'memory')) return { reason: `its core module ${name} has a memory or imports of its own` };
+  }
+  return { main };
+}
+
+function hasExport(m: WebAssembly.Module, name: string, kind: WebAssembly.ImportExportKind): boolean {
+  return WebAssembly.Module.exports(m).some((e) => e.name === name && e.kind === kind);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  cabi_realloc(oldPtr: number, oldSize: number, align: number, newSize: number): number;
+  update(listPtr: number, listLen: number): void;
+  cabi_post_update?(): void;
+  _initialize?(): void;
+}
+
+/**
+ * An instance called directly: the host lowers `update`'s arguments into the guest's memory and
+ * lifts `read` and `submit` out of it, per the canonical ABI of this one world (wit/ABI.md).
+ */
+export class FastInstance implements ComponentInstance {
+  readonly #exports: Exports;
+  #bytes = new Uint8Array(0);
+  #view = new DataView(new ArrayBuffer(0));
+  /** Local ROM names are few and fixed per child: encode each once. */
+  readonly #encoded = new Map<string, Uint8Array>();
+
+  constructor(module: WebAssembly.Module, imports: ChildImports) {
+    // wasm hands i32s to JS as signed numbers: `>>> 0` reads them as the u32 addresses they are.
+    const instance = new WebAssembly.Instance(module, {
+      [ROM]: {
+        read: (namePtr: number, nameLen: number, retPtr: number) =>
+          this.#read(imports, namePtr >>> 0, nameLen >>> 0, retPtr >>> 0),
+      },
+      [REPORT]: {
+        submit: (namePtr: number, nameLen: number, dataPtr: number, dataLen: number) =>
+          imports.submit(this.#string(namePtr >>> 0, nameLen >>> 0), this.#slice(dataPtr >>> 0, dataLen >>> 0)),
+      },
+    });
+    this.#exports = instance.exports as unknown as Exports;
+    this.#exports._initialize?.();
+  }
+
+  update(changed: readonly string[]): void {
+    const e = this.#exports;
+    // Canonical order: the list buffer first, then each string.
+    const list = e.cabi_realloc(0, 0, 4, changed.length * 8) >>> 0;
+    for (let i = 0; i < changed.length; i++) {
+      const name = changed[i]!;
+      let bytes = this.#encoded.get(name);
+      if (!bytes) this.#encoded.set(name, (bytes = encoder.encode(name)));
+      const ptr = e.cabi_realloc(0, 0, 1, bytes.length) >>> 0;
+      this.#memory(ptr, bytes.length).set(bytes, ptr);
+      this.#memory(list + i * 8, 8);
+      this.#view.setUint32(list + i * 8, ptr, true);
+      this.#view.setUint32(list + i * 8 + 4, bytes.length, true);
+    }
+    e.update(list, changed.length);
+    e.cabi_post_update?.();
+  }
+
+  #read(imports: ChildImports, namePtr: number, nameLen: number, retPtr: number): void {
+    const value = imports.read(this.#string(namePtr, nameLen));
+    if (value === undefined) {
+      this.#memory(retPtr, 12)[retPtr] = 0;
+      return;
+    }
+    const ptr = this.#exports.cabi_realloc(0, 0, 1, value.length) >>> 0;
+    this.#memory(ptr, value.length).set(value, ptr);
+    this.#memory(retPtr, 12)[retPtr] = 1;
+    this.#view.setUint32(retPtr + 4, ptr, true);
+    this.#view.setUint32(retPtr + 8, value.length, true);
+  }
+
+  #string(ptr: number, len: number): string {
+    return utf8.decode(this.#memory(ptr, len).subarray(ptr, ptr + len));
+  }
+
+  #slice(ptr: number, len: number): Uint8Array {
+    return this.#memory(ptr, len).slice(ptr, ptr + len);
+  }
+
+  /** The guest's memory as bytes, re-viewed after growth; traps as the canonical ABI does when out of bounds. */
+  #memory(ptr: number, len: number): Uint8Array {
+    const buffer = this.#exports.memory.buffer;
+    if (this.#bytes.buffer !== buffer) {
+      this.#bytes = new Uint8Array(buffer);
+      this.#view = new DataView(buffer);
+    }
+    if (ptr + len > this.#bytes.length) {
+      throw new WebAssembly.RuntimeError(`out of bounds: ${len} bytes at ${ptr}, memory is ${this.#bytes.length} bytes`);
+    }
+    return this.#bytes;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Every error romhost raises, in one table (after immer's `errors`): a code, and a message that
+ * names the thing at fault first and says what to do. Parts raise them with `fail(code, params)`.
+ */
+
+const messages = {
+  // engine: bytes to components
+  'component-unreadable': (p: { file: string; reason: string }) =>
+    `component ${p.file} cannot be read: ${p.reason}`,
+  'not-wasm': (p: { file: string }) =>
+    `component ${p.file} is not WebAssembly (no \\0asm header): check the path, or build it first`,
+  'core-module': (p: { file: string }) =>
+    `component ${p.file} is a core WebAssembly module, not a component: wrap it with \`romhost build\` (jco componentEmbed + componentNew) against wit/world.wit`,
+  'invalid-component': (p: { file: string; reason: string }) =>
+    `component ${p.file} is not a valid WebAssembly component: ${p.reason}`,
+  'foreign-import': (p: { file: string; name: string }) =>
+    `component ${p.file} imports ${p.name}, which romhost does not grant: a component may import only romhost:component/rom and romhost:component/report`,
+  'missing-export': (p: { file: string }) =>
+    `component ${p.file} does not export update: func(changed: list<string>): build it against the world romhost:component/state-machine in wit/world.wit`,
+  'wrong-signature': (p: { file: string; name: string; found: string; expected: string }) =>
+    `component ${p.file}: ${p.name} has the type ${p.found}, but the world romhost:component/state-machine says ${p.expected}`,
+
+  // build: component sources to .wasm files
+  'manifest-unreadable': (p: { file: string; reason: string }) =>
+    `manifest ${p.file} cannot be read: ${p.reason}: a component folder needs a component.json`,
+  'manifest-invalid': (p: { file: string; detail: string }) =>
+    `manifest ${p.file}: ${p.detail}: expected e.g. {"language": "wat", "source": "NAME.wat", "wasm": "NAME.wasm"}`,
+  'build-failed': (p: { file: string; reason: string }) => `${p.file}: ${p.reason}`,
+
+  // scenario: the YAML file
+  'scenario-unreadable': (p: { file: string; reason: string }) =>
+    `scenario ${p.file} cannot be read: ${p.reason}`,
+  'scenario-invalid': (p: { file: string; line: number; detail: string }) =>
+    `${p.file}:${p.line}: ${p.detail}`,
+
+  // running children
+  'trap': (p: { child: string; reason: string }) =>
+    `child "${p.child}" trapped: ${p.reason}`,
+  'undeclared-report': (p: { child: string; report: string; declared: readonly string[] }) =>
+    `child "${p.child}" submitted report "${p.report}", which the scenario does not declare (declared: ${p.declared.join(', ') || 'none'}): add it to the child's reports`,
+  'report-too-large': (p: { child: string; report: string; bytes: number; limitKib: number }) =>
+    `child "${p.child}": report "${p.report}" is ${formatKib(p.bytes)}, limit ${p.limitKib} KiB: raise limits.report_kib or submit less`,
+  'too-many-reports': (p: { child: string; count: number; limit: number }) =>
+    `child "${p.child}" submitted ${p.count} reports in one update, limit ${p.limit}: raise limits.reports_per_update`,
+  'cycle': (p: { step: number; updates: number; children: readonly string[] }) =>
+    `step ${p.step} did not settle within ${p.updates} updates: children ${p.children.map((c) => `"${c}"`).join(', ')} keep changing each other's ROMs; break the cycle or raise limits.updates_per_step`,
+  'start-failed': (p: { child: string; reason: string }) =>
+    `child "${p.child}" could not start: ${p.reason}`,
+
+  // the host's API
+  'unknown-input': (p: { name: string }) =>
+    `input "${p.name}" is not a valid input name: use letters, digits, '.', '_', '-' and '/' (e.g. pointer or room/1/msg)`,
+  'unknown-source': (p: { source: string }) =>
+    `"${p.source}" names no ROM or report of this host: use CHILD/REPORT, input/NAME or host/state`,
+  'unsupported-source': (p: { child: string; rom: string; source: string }) =>
+    `child "${p.child}": rom "${p.rom}" routes to ${p.source}, which this host does not provide yet`,
+  'closed': () => `the host is closed: create a new one with createHost()`,
+} as const;
+
+export type ErrorCode = keyof typeof messages;
+export type ErrorParams<C extends ErrorCode> = Parameters<(typeof messages)[C]>[0];
+
+/** An error of romhost: `code` says which, `message` says what is at fault and what to do. */
+export class RomhostError<C extends ErrorCode = ErrorCode> extends Error {
+  override readonly name = 'RomhostError';
+  constructor(
+    readonly code: C,
+    readonly params: ErrorParams<C>,
+    options?: { cause?: unknown },
+  ) {
+    super((messages[code] as (p: ErrorParams<C>) => string)(params), options);
+  }
+}
+
+export function fail<C extends ErrorCode>(code: C, params: ErrorParams<C>, cause?: unknown): never {
+  throw new RomhostError(code, params, cause === undefined ? undefined : { cause });
+}
+
+export function isRomhostError(e: unknown): e is RomhostError {
+  return e instanceof RomhostError;
+}
+
+function formatKib(bytes: number): string {
+  const kib = bytes / 1024;
+  return `${Number.isInteger(kib) ? kib : kib.toFixed(1)} KiB`;
+}

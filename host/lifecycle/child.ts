@@ -1,0 +1,89 @@
+import type { Component, ComponentInstance, Engine } from '../engine/index.js';
+import { RomhostError } from '../errors.js';
+import type { ChildSpec } from '../scenario/index.js';
+
+/** A report a child submitted in one update. */
+export type Submitted = readonly [report: string, content: Uint8Array];
+
+/**
+ * A child: a component instance under the limits of its spec. An update either completes with
+ * the reports it submitted, or throws a RomhostError and submits nothing: reports are applied by
+ * the router only after the update returned, so a fault leaves the child's last reports as they were.
+ */
+export class Child {
+  #instance: ComponentInstance | undefined;
+  #submitted: Submitted[] = [];
+  readonly #declared: ReadonlySet<string>;
+
+  constructor(
+    readonly spec: ChildSpec,
+    readonly component: Component,
+    private readonly engine: Engine,
+    private readonly read: (name: string) => Uint8Array | undefined,
+  ) {
+    this.#declared = new Set(spec.reports);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get running(): boolean {
+    return this.#instance !== undefined;
+  }
+
+  /** A fresh instance; its first update is the caller's to queue. */
+  start(): void {
+    try {
+      this.#instance = this.engine.instantiate(this.component, {
+        read: this.read,
+        submit: (name, content) => this.#submit(name, content),
+      });
+    } catch (e) {
+      throw new RomhostError('start-failed', { child: this.name, reason: reason(e) }, { cause: e });
+    }
+  }
+
+  stop(): void {
+    this.#instance = undefined;
+  }
+
+  update(changed: string[]): Submitted[] {
+    const instance = this.#instance;
+    if (!instance) throw new TypeError(`child "${this.name}" is not running`);
+    this.#submitted = [];
+    try {
+      instance.update(changed);
+    } catch (e) {
+      this.#submitted = [];
+      // A faulted instance may be half-way through its own bookkeeping: never call it again.
+      this.stop();
+      if (e instanceof RomhostError) throw e;
+      throw new RomhostError('trap', { child: this.name, reason: reason(e) }, { cause: e });
+    }
+    const submitted = this.#submitted;
+    this.#submitted = [];
+    return submitted;
+  }
+
+  #submit(name: string, content: Uint8Array): void {
+    const { limits, reports } = this.spec;
+    if (!this.#declared.has(name)) throw new RomhostError('undeclared-report', { child: this.name, report: name, declared: reports });
+    if (content.length > limits.report_kib * 1024) {
+      throw new RomhostError('report-too-large', { child: this.name, report: name, bytes: content.length, limitKib: limits.report_kib });
+    }
+    const submitted = this.#submitted;
+    // Submitting the same report twice in one update: the latest value wins, in its first place.
+    const at = submitted.findIndex(([report]) => report === name);
+    if (at >= 0) submitted[at] = [name, content];
+    else if (submitted.length === limits.reports_per_update) {
+      throw new RomhostError('too-many-reports', { child: this.name, count: submitted.length + 1, limit: limits.reports_per_update });
+    } else submitted.push([name, content]);
+  }
+}
+
+function reason(e: unknown): string {
+  if (e instanceof WebAssembly.RuntimeError) return e.message;
+  if (e instanceof RangeError && /call stack/.test(e.message)) return 'call stack exhausted';
+  return e instanceof Error ? e.message : String(e);
+}

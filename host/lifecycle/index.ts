@@ -1,0 +1,2 @@
+export { Child } from './child.js';
+export type { Submitted } from './child.js';

@@ -1,0 +1,56 @@
+/**
+ * A scenario after validation: what the host runs. Produced by `parseScenario` / `loadScenario`
+ * from the YAML format (see docs/scenario.md); every name in it has been checked, every route
+ * resolves, and component paths are absolute.
+ */
+
+/** Where a child's local ROM gets its value. */
+export type RomSource =
+  | { readonly kind: 'report'; readonly child: string; readonly report: string } // CHILD/REPORT
+  | { readonly kind: 'input'; readonly name: string } // input/NAME
+  | { readonly kind: 'host-state' }; // host/state
+
+export interface Limits {
+  /** Instructions metered per update (enforced by the engine's fuel rewrite). */
+  readonly fuel: number;
+  /** Cap on a child's linear memory, in MiB. */
+  readonly memory_mib: number;
+  /** Largest report a child may submit, in KiB. */
+  readonly report_kib: number;
+  /** Most reports a child may submit in one update. */
+  readonly reports_per_update: number;
+  /** Most child updates one step may run before it ends as a cycle that never settles. */
+  readonly updates_per_step: number;
+}
+
+export interface ChildSpec {
+  readonly name: string;
+  /** Key into `Scenario.components`. */
+  readonly component: string;
+  /** Local ROM name → source, in file order. */
+  readonly roms: Readonly<Record<string, RomSource>>;
+  /** Local ROM name → inline value (`config:` in the file; strings as UTF-8, other YAML values as JSON). */
+  readonly config: Readonly<Record<string, Uint8Array>>;
+  /** Report names this child may submit. */
+  readonly reports: readonly string[];
+  /** The scenario's limits with this child's overrides applied. */
+  readonly limits: Limits;
+  /** 1-based line of the child's entry in the file, for messages. */
+  readonly line: number;
+}
+
+export interface ComponentRef {
+  readonly name: string;
+  /** Absolute path of the .wasm file. */
+  readonly path: string;
+  readonly line: number;
+}
+
+export interface Scenario {
+  /** The file it came from (as given), or `<inline>`. */
+  readonly file: string;
+  readonly components: Readonly<Record<string, ComponentRef>>;
+  /** Sorted by name: the order children are started in. */
+  readonly children: readonly ChildSpec[];
+  readonly limits: Limits;
+}

@@ -1,0 +1,128 @@
+import { Subject } from 'rxjs';
+import { RomhostError } from '../errors.js';
+import type { Child } from '../lifecycle/index.js';
+import type { Fault } from '../state/index.js';
+import { DirtyQueue } from './dirty-queue.js';
+import type { RouteTable } from './route-table.js';
+
+/** A report whose value changed. */
+export interface ReportChange {
+  readonly step: number;
+  readonly child: string;
+  readonly report: string;
+  /** `CHILD/REPORT`: the name other children route it by. */
+  readonly source: string;
+  readonly content: Uint8Array;
+}
+
+/**
+ * The ROM and report sessions: the latest value of every source, the routing table, and the
+ * step loop that carries report changes to the children that route them (DESIGN §3.1–3.3).
+ */
+export class Router {
+  /** Latest value by source key (`CHILD/REPORT`, `input/NAME`). */
+  readonly #values = new Map<string, Uint8Array>();
+  readonly #queue = new DirtyQueue();
+  readonly #reports = new Subject<ReportChange>();
+  readonly #faults = new Subject<Fault>();
+  #table: RouteTable = { subscribers: new Map(), routes: new Map() };
+
+  readonly reports$ = this.#reports.asObservable();
+  readonly faults$ = this.#faults.asObservable();
+
+  get table(): RouteTable {
+    return this.#table;
+  }
+
+  set table(table: RouteTable) {
+    this.#table = table;
+  }
+
+  value(source: string): Uint8Array | undefined {
+    return this.#values.get(source);
+  }
+
+  /** Every source with a value, sorted by key. */
+  values(): [string, Uint8Array][] {
+    return [...this.#values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** What `rom.read` sees for `child`: its local names, resolved through the current table. */
+  reader(child: string): (name: string) => Uint8Array | undefined {
+    return (name) => {
+      const route = this.#table.routes.get(child)?.get(name);
+      return typeof route === 'string' ? this.#values.get(route) : route;
+    };
+  }
+
+  /** Sets a source's value; a value byte-equal to the current one is no change and wakes nobody. */
+  set(source: string, content: Uint8Array): boolean {
+    const current = this.#values.get(source);
+    if (current !== undefined && equalBytes(current, content)) return false;
+    this.#values.set(source, content);
+    const subscribers = this.#table.subscribers.get(source);
+    if (subscribers) for (const s of subscribers) this.#queue.mark(s.child, s.rom);
+    return true;
+  }
+
+  /** Queues a (re)started child with every routed ROM that has a value, in route order. */
+  queueStart(child: string): void {
+    this.#queue.mark(child);
+    const routes = this.#table.routes.get(child);
+    if (routes) {
+      for (const [rom, route] of routes) {
+        if (typeof route !== 'string' || this.#values.has(route)) this.#queue.mark(child, rom);
+      }
+    }
+  }
+
+  /**
+   * Runs queued children one at a time until none is left (the step is quiet) or `budget`
+   * updates have run, which ends the step with a cycle fault. Returns the step's faults.
+   */
+  drain(step: number, budget: number, children: ReadonlyMap<string, Child>): Fault[] {
+    const faults: Fault[] = [];
+    let updates = 0;
+    // The children updated in the second half of the budget: those still at it form the cycle.
+    const late: string[] = [];
+    for (let item = this.#queue.take(); item; item = this.#queue.take()) {
+      const child = children.get(item.child);
+      if (!child?.running) continue;
+      if (updates === budget) {
+        this.#queue.clear();
+        const cycle = [...new Set(late)];
+        faults.push(this.#fault(step, new RomhostError('cycle', { step, updates: budget, children: cycle })));
+        break;
+      }
+      updates += 1;
+      if (updates > budget / 2) late.push(child.name);
+      let submitted;
+      try {
+        submitted = child.update(item.changed);
+      } catch (e) {
+        if (!(e instanceof RomhostError)) throw e;
+        faults.push(this.#fault(step, e, child.name));
+        continue;
+      }
+      for (const [report, content] of submitted) {
+        const source = `${child.name}/${report}`;
+        if (this.set(source, content) && this.#reports.observed) {
+          this.#reports.next({ step, child: child.name, report, source, content });
+        }
+      }
+    }
+    return faults;
+  }
+
+  #fault(step: number, error: RomhostError, child?: string): Fault {
+    const fault: Fault = { step, ...(child === undefined ? {} : { child }), code: error.code, message: error.message };
+    this.#faults.next(fault);
+    return fault;
+  }
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

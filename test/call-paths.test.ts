@@ -1,0 +1,37 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createHost, Engine, loadScenario, type ReportChange } from '../host/index.js';
+import { text } from './support/scenarios.js';
+
+/**
+ * The fast path lifts and lowers the world by hand; jco's generated glue is the reference.
+ * Every example runs through both on the same inputs, and every report change must agree.
+ */
+const examples = readdirSync('examples').map((name) => `examples/${name}/scenario.yaml`);
+const INPUTS = ['a', 'b', 'b', '7', '', '41', 'ünïcødé', 'x'.repeat(70_000), '0', 'a'];
+
+async function run(file: string, engine: Engine) {
+  const scenario = await loadScenario(file);
+  const inputs = [...new Set(scenario.children.flatMap((c) => Object.values(c.roms)).flatMap((s) => (s.kind === 'input' ? [s.name] : [])))].sort();
+  const host = createHost({ engine });
+  const changes: string[] = [];
+  host.reports$.subscribe((c: ReportChange) => changes.push(`${c.step} ${c.source}=${text(c.content)}`));
+  host.faults$.subscribe((f) => changes.push(`${f.step} fault ${f.message}`));
+  await host.apply(scenario);
+  for (const value of INPUTS) for (const name of inputs) await host.publish(name, value);
+  const paths = Object.values(host.state.children).map((c) => c.callPath);
+  await host.close();
+  return { changes, paths, inputs };
+}
+
+describe('fast path and jco glue', () => {
+  it.each(examples)('agree on %s', async (file) => {
+    const fast = await run(file, new Engine());
+    const glue = await run(file, new Engine({ callPath: 'glue' }));
+    expect(fast.paths.every((p) => p === 'fast')).toBe(true);
+    expect(glue.paths.every((p) => p === 'glue')).toBe(true);
+    expect(fast.inputs.length).toBeGreaterThan(0);
+    expect(fast.changes.length).toBeGreaterThan(INPUTS.length);
+    expect(fast.changes).toEqual(glue.changes);
+  });
+});

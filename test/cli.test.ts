@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { jsonLines, romhost } from './support/cli.js';
+
+const COUNTER = 'examples/counter/scenario.yaml';
+
+describe('romhost run', () => {
+  it('--once prints every report as one JSON object', async () => {
+    const r = await romhost(['run', COUNTER, '--input', 'input=a', '--input', 'input=b', '--once']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      reports: { 'counter/count': '2', 'counter/state': '2\nb', 'plus-one/out': '3' },
+      faults: [],
+    });
+  });
+
+  it('--inputs reads JSON lines after the --input flags, text or base64', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/romhost-cli-');
+    writeFileSync(`${dir}/inputs.jsonl`, '{"rom": "input/input", "text": "x"}\n\n{"rom": "input/input", "base64": "/w=="}\n');
+    const r = await romhost(['run', COUNTER, '--input', 'input=a', '--inputs', `${dir}/inputs.jsonl`, '--once']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { reports: Record<string, unknown> };
+    expect(out.reports['counter/count']).toBe('3');
+    // The state holds the last input, 0xff: not UTF-8, so it comes out as base64.
+    expect(out.reports['counter/state']).toEqual({ base64: Buffer.from('3\n\xff', 'latin1').toString('base64') });
+  });
+
+  it('exits 1 with --once when a fault happened', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/romhost-cli-');
+    writeFileSync(
+      `${dir}/trap.yaml`,
+      `components: { trapper: ${process.cwd()}/test/fixtures/trapper/trapper.wasm }
+children: { t: { component: trapper, roms: { input: input/input }, reports: [echo] } }
+`,
+    );
+    const r = await romhost(['run', `${dir}/trap.yaml`, '--input', 'input=trap', '--once']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      reports: {},
+      faults: [{ step: 2, child: 't', code: 'trap', message: 'child "t" trapped: unreachable' }],
+    });
+  });
+
+  it('without --once, prints report changes as JSON lines and reads inputs from stdin', async () => {
+    const stdin = '{"rom": "input/input", "text": "a"}\nnonsense\n{"rom": "input/input", "text": "b"}\n';
+    const r = await romhost(['run', COUNTER, '--input', 'input=first'], stdin);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('romhost: stdin: not JSON: nonsense; an input line is {"rom": "input/NAME", "text": "..."} or {"rom": "input/NAME", "base64": "..."}\n');
+    expect(jsonLines(r.stdout)).toEqual([
+      { step: 1, report: 'counter/count', text: '0' },
+      { step: 1, report: 'counter/state', text: '0' },
+      { step: 1, report: 'plus-one/out', text: '1' },
+      { step: 2, report: 'counter/count', text: '1' },
+      { step: 2, report: 'counter/state', text: '1\nfirst' },
+      { step: 2, report: 'plus-one/out', text: '2' },
+      { step: 3, report: 'counter/count', text: '2' },
+      { step: 3, report: 'counter/state', text: '2\na' },
+      { step: 3, report: 'plus-one/out', text: '3' },
+      { step: 4, report: 'counter/count', text: '3' },
+      { step: 4, report: 'counter/state', text: '3\nb' },
+      { step: 4, report: 'plus-one/out', text: '4' },
+    ]);
+  });
+
+  it('a bad scenario or component is one clear line on stderr, exit 2', async () => {
+    const missing = await romhost(['run', 'examples/nowhere.yaml', '--once']);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/^romhost: scenario examples\/nowhere\.yaml cannot be read: [^\n]+\n$/);
+    const badFlag = await romhost(['run', COUNTER, '--input', 'oops', '--once']);
+    expect(badFlag.stderr).toBe('romhost: --input oops: expected NAME=TEXT, e.g. --input pointer=10,20\n');
+    expect(badFlag.code).toBe(2);
+  });
+});
+
+describe('romhost inspect', () => {
+  it('describes a component as JSON', async () => {
+    const r = await romhost(['inspect', 'components/counter-wat/counter-wat.wasm']);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(info).toMatchObject({
+      file: 'components/counter-wat/counter-wat.wasm',
+      world: 'romhost:component/state-machine@0.1.0',
+      imports: ['romhost:component/report@0.1.0', 'romhost:component/rom@0.1.0'],
+      exports: ['update'],
+      callPath: 'fast',
+    });
+    expect(info['hash']).toMatch(/^[0-9a-f]{64}$/);
+    expect((info['coreModules'] as unknown[]).length).toBe(3);
+  });
+
+  it('names the fault of a component of another world', async () => {
+    const r = await romhost(['inspect', 'test/fixtures/printer/printer.wasm']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^romhost: component test\/fixtures\/printer\/printer\.wasm imports wasi:filesystem\/types@0\.2\.0, which romhost does not grant/);
+  });
+});
+
+describe('romhost --help', () => {
+  it.each([[[]], [['run']], [['inspect']], [['build']]])('explains %j with an example', async (command) => {
+    const r = await romhost([...command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: romhost/);
+    expect(r.stdout).toMatch(/Example/);
+  });
+});

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../host/engine/index.js';
+
+const counter = readFileSync('components/counter-wat/counter-wat.wasm');
+const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b));
+
+/** Drives one instance by hand: ROM values in a map, reports collected in order. */
+function drive(engine: Engine, component: Awaited<ReturnType<Engine['load']>>) {
+  const roms = new Map<string, Uint8Array>();
+  const reports: [string, string][] = [];
+  const instance = engine.instantiate(component, {
+    read: (name) => roms.get(name),
+    submit: (name, content) => reports.push([name, text(content)!]),
+  });
+  return { roms, reports, instance };
+}
+
+describe('engine', () => {
+  it('takes counter-wat on the fast path and shares its compiled modules', async () => {
+    const engine = new Engine();
+    const a = await engine.load(counter, 'counter-wat.wasm');
+    const b = await engine.load(new Uint8Array(counter), 'again.wasm');
+    expect(a.callPath).toBe('fast');
+    expect(b).toBe(a);
+    expect(a.imports).toEqual(['romhost:component/report@0.1.0', 'romhost:component/rom@0.1.0']);
+    expect(a.exports).toEqual(['update']);
+    expect(engine.stats()).toEqual({ components: 1, compiledModules: a.coreModules.length });
+  });
+
+  it('gives the same reports through the fast path and jco glue', async () => {
+    const runs = [];
+    for (const engine of [new Engine(), new Engine({ callPath: 'glue' })]) {
+      const component = await engine.load(counter, 'counter-wat.wasm');
+      const { roms, reports, instance } = drive(engine, component);
+      instance.update([]);
+      for (const input of ['a', 'b', 'b', 'x'.repeat(100_000), '']) {
+        roms.set('input', new TextEncoder().encode(input));
+        instance.update(['input']);
+        const state = reports.findLast(([n]) => n === 'state');
+        if (state) roms.set('state', new TextEncoder().encode(state[1]));
+      }
+      runs.push({ path: component.callPath, reports });
+    }
+    expect(runs.map((r) => r.path)).toEqual(['fast', 'glue']);
+    expect(runs[0]!.reports).toEqual(runs[1]!.reports);
+    expect(runs[0]!.reports.filter(([n]) => n === 'count').map(([, v]) => v)).toEqual(['0', '1', '2', '2', '3', '4']);
+  });
+});
