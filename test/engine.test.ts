@@ -46,4 +46,16 @@ describe('engine', () => {
     expect(runs[0]!.reports).toEqual(runs[1]!.reports);
     expect(runs[0]!.reports.filter(([n]) => n === 'count').map(([, v]) => v)).toEqual(['0', '1', '2', '2', '3', '4']);
   });
+
+  it('runs a component the fast path cannot take through jco glue', async () => {
+    const engine = new Engine();
+    const echo = await engine.load(readFileSync('test/fixtures/echo-cm32p2/echo-cm32p2.wasm'), 'echo-cm32p2.wasm');
+    expect(echo.callPath).toBe('glue');
+    expect(echo.glueReason).toBe('no core module exports update by the core names of wit/ABI.md');
+    const { roms, reports, instance } = drive(engine, echo);
+    instance.update([]);
+    roms.set('input', new TextEncoder().encode('hello'));
+    instance.update(['input']);
+    expect(reports).toEqual([['echo', 'hello']]);
+  });
 });

@@ -69,6 +69,9 @@ async function runLive(host: Host, file: string, inputs: readonly Input[]): Prom
   host.faults$.subscribe(({ step, ...fault }) => print({ step, fault }));
   await host.apply(await loadScenario(file));
   for (const input of inputs) await host.publish(input.name, input.content);
+  if (process.stdin.isTTY) {
+    process.stderr.write(`romhost: running ${file}; type inputs as JSON lines, e.g. {"rom": "input/input", "text": "hi"}; Ctrl-D ends\n`);
+  }
   // More inputs from stdin until it ends; a bad line is reported and skipped, the host keeps running.
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;

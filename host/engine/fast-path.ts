@@ -8,7 +8,8 @@ const ALLOWED_IMPORTS = new Set([`${ROM}\0read`, `${REPORT}\0submit`]);
 /** The main core module's name, or why the fast path cannot take this component. */
 export function fastPathMain(modules: ReadonlyMap<string, WebAssembly.Module>): { main: string } | { reason: string } {
   const mains = [...modules].filter(([, m]) => hasExport(m, 'update', 'function'));
-  if (mains.length !== 1) return { reason: `${mains.length} core modules export update` };
+  if (mains.length === 0) return { reason: 'no core module exports update by the core names of wit/ABI.md' };
+  if (mains.length > 1) return { reason: `${mains.length} core modules export update` };
   const [main, module] = mains[0]!;
   for (const [name, kind] of [['memory', 'memory'], ['cabi_realloc', 'function']] as const) {
     if (!hasExport(module, name, kind)) return { reason: `its main module exports no ${name}` };

@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import { RomhostError } from '../errors.js';
 import type { Child } from '../lifecycle/index.js';
-import type { Fault } from '../state/index.js';
+import { compare, type Fault } from '../state/index.js';
 import { DirtyQueue } from './dirty-queue.js';
 import type { RouteTable } from './route-table.js';
 
@@ -44,7 +44,7 @@ export class Router {
 
   /** Every source with a value, sorted by key. */
   values(): [string, Uint8Array][] {
-    return [...this.#values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...this.#values].sort(([a], [b]) => compare(a, b));
   }
 
   /** What `rom.read` sees for `child`: its local names, resolved through the current table. */
@@ -90,7 +90,7 @@ export class Router {
       if (!child?.running) continue;
       if (updates === budget) {
         this.#queue.clear();
-        const cycle = [...new Set(late)];
+        const cycle = [...new Set(late)].sort(compare);
         faults.push(this.#fault(step, new RomhostError('cycle', { step, updates: budget, children: cycle })));
         break;
       }
