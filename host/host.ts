@@ -43,7 +43,8 @@ export function createHost(options: HostOptions = {}): Host {
   return new RomHost(options.engine ?? new Engine());
 }
 
-type Pending = { run: () => void; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
+/** An accepted event: `run` applies it at the start of its step and returns the faults it caused. */
+type Pending = { run: (step: number) => Fault[]; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
 
 class RomHost implements Host {
   readonly #router = new Router();
@@ -82,7 +83,7 @@ class RomHost implements Host {
       components.set(ref.name, await this.engine.load(bytes, label));
     }
     this.#scenario = scenario;
-    return this.#enqueue(() => {
+    return this.#enqueue((step) => {
       this.#router.table = routeTable(scenario);
       for (const spec of scenario.children) {
         const child = new Child(spec, components.get(spec.component)!, this.engine, this.#router.reader(spec.name));
@@ -100,7 +101,7 @@ class RomHost implements Host {
           })),
         ),
       );
-      for (const child of this.#children.values()) this.#start(child);
+      return [...this.#children.values()].flatMap((child) => this.#start(child, step));
     });
   }
 
@@ -108,7 +109,10 @@ class RomHost implements Host {
     this.#open();
     if (!INPUT_NAME.test(name)) fail('unknown-input', { name });
     const bytes = typeof content === 'string' ? encoder.encode(content) : content.slice();
-    return this.#enqueue(() => this.#router.set(`input/${name}`, bytes));
+    return this.#enqueue(() => {
+      this.#router.set(`input/${name}`, bytes);
+      return [];
+    });
   }
 
   read(source: string): Uint8Array | undefined {
@@ -126,18 +130,20 @@ class RomHost implements Host {
     this.#state.complete();
   }
 
-  #start(child: Child): void {
+  /** Starts a child and queues its first update; a child that fails to start is faulted. */
+  #start(child: Child, step: number): Fault[] {
     try {
       child.start();
       this.#router.queueStart(child.name);
+      return [];
     } catch (e) {
       if (!(e instanceof RomhostError)) throw e;
-      this.#fault({ step: this.state.step + 1, child: child.name, code: e.code, message: e.message });
+      return [this.#router.fault(step, e, child.name)];
     }
   }
 
   /** Inputs become steps one at a time, in the order they were accepted, even when published from inside a step. */
-  #enqueue(run: () => void): Promise<StepResult> {
+  #enqueue(run: Pending['run']): Promise<StepResult> {
     return new Promise((resolve, reject) => {
       this.#events.push({ run, resolve, reject });
       if (!this.#busy) this.#pump();
@@ -150,9 +156,8 @@ class RomHost implements Host {
       for (let event = this.#events.shift(); event; event = this.#events.shift()) {
         const step = this.state.step + 1;
         try {
-          event.run();
           const budget = this.#scenario?.limits.updates_per_step ?? 0;
-          const faults = this.#router.drain(step, budget, this.#children);
+          const faults = [...event.run(step), ...this.#router.drain(step, budget, this.#children)];
           for (const fault of faults) if (fault.child !== undefined) this.#setState(childFaulted(this.state, { ...fault, child: fault.child }));
           this.#setState(stepTaken(this.state));
           event.resolve({ step, faults });
@@ -163,10 +168,6 @@ class RomHost implements Host {
     } finally {
       this.#busy = false;
     }
-  }
-
-  #fault(fault: Fault & { child: string }): void {
-    this.#setState(childFaulted(this.state, fault));
   }
 
   #setState(next: HostState): void {

@@ -90,4 +90,21 @@ children:
     expect(result.faults).toEqual([]);
     expect(host.read('bomb/big')?.length).toBe(64 * 1024);
   });
+
+  it('a child that cannot start is faulted; the others start', async () => {
+    const { host, applied, faults } = await started(`
+components:
+  counter: components/counter-wat/counter-wat.wasm
+  broken: ${fixture('start-trap')}
+children:
+  broken: { component: broken, roms: { input: input/input }, reports: [] }
+  counter: { component: counter, roms: { input: input/input, state: counter/state }, reports: [count, state] }
+`);
+    const expected = { step: 1, child: 'broken', code: 'start-failed', message: 'child "broken" could not start: unreachable' };
+    expect(applied.faults).toEqual([expected]);
+    expect(faults).toEqual([expected]);
+    expect(host.state.children['broken']).toMatchObject({ status: 'faulted', fault: expected });
+    await host.publish('input', 'a');
+    expect(text(host.read('counter/count'))).toBe('1');
+  });
 });

@@ -91,7 +91,7 @@ export class Router {
       if (updates === budget) {
         this.#queue.clear();
         const cycle = [...new Set(late)].sort(compare);
-        faults.push(this.#fault(step, new RomhostError('cycle', { step, updates: budget, children: cycle })));
+        faults.push(this.fault(step, new RomhostError('cycle', { step, updates: budget, children: cycle })));
         break;
       }
       updates += 1;
@@ -101,7 +101,7 @@ export class Router {
         submitted = child.update(item.changed);
       } catch (e) {
         if (!(e instanceof RomhostError)) throw e;
-        faults.push(this.#fault(step, e, child.name));
+        faults.push(this.fault(step, e, child.name));
         continue;
       }
       for (const [report, content] of submitted) {
@@ -114,7 +114,8 @@ export class Router {
     return faults;
   }
 
-  #fault(step: number, error: RomhostError, child?: string): Fault {
+  /** Records a fault of `step`, of one child or of the whole step, on `faults$`. */
+  fault(step: number, error: RomhostError, child?: string): Fault {
     const fault: Fault = { step, ...(child === undefined ? {} : { child }), code: error.code, message: error.message };
     this.#faults.next(fault);
     return fault;
