@@ -1,0 +1,57 @@
+/**
+ * The checks a schema cannot express, because they relate one field to another: every child's
+ * component exists, every CHILD/REPORT route names a report some child declares, no report is
+ * declared twice, and no local ROM has two sources. Pure: a list of problems, in file order.
+ */
+import type { ScenarioFile } from './schema.js';
+import type { Problem } from './describe-issue.js';
+import { didYouMean } from './nearest-name.js';
+import { formatSource, parseSource } from './source.js';
+
+export function checkReferences(file: ScenarioFile): Problem[] {
+  const problems: Problem[] = [];
+  const componentNames = Object.keys(file.components);
+  const reported = new Set<string>();
+  for (const [childName, child] of Object.entries(file.children)) {
+    for (const report of child.reports ?? []) reported.add(`${childName}/${report}`);
+  }
+
+  for (const [childName, child] of Object.entries(file.children)) {
+    const at = (...path: PropertyKey[]) => ['children', childName, ...path];
+    const subject = `child "${childName}"`;
+
+    if (!Object.hasOwn(file.components, child.component)) {
+      const known = componentNames.length === 0 ? ' (components is empty)' : didYouMean(child.component, componentNames);
+      problems.push({
+        path: at('component'),
+        detail: `${subject}: component "${child.component}" is not in components${known}`,
+      });
+    }
+
+    const seen = new Set<string>();
+    (child.reports ?? []).forEach((report, i) => {
+      if (seen.has(report)) problems.push({ path: at('reports', i), detail: `${subject}: report "${report}" is listed twice` });
+      seen.add(report);
+    });
+
+    for (const [rom, route] of Object.entries(child.roms ?? {})) {
+      const source = parseSource(route);
+      if (source.kind === 'report' && !reported.has(formatSource(source))) {
+        problems.push({
+          path: at('roms', rom),
+          detail: `${subject}: rom "${rom}" routes to "${route}", which no child reports${didYouMean(route, reported)}`,
+        });
+      }
+    }
+
+    for (const rom of Object.keys(child.config ?? {})) {
+      if (Object.hasOwn(child.roms ?? {}, rom)) {
+        problems.push({
+          path: at('config', rom),
+          detail: `${subject}: rom "${rom}" is in both roms and config: a local ROM has one source, remove one`,
+        });
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,42 @@
+import type { RomSource } from './types.js';
+import { CHILD_NAME, INPUT_NAME, REPORT_NAME, anchored } from './names.js';
+
+/** What a route may name: `CHILD/REPORT`, `input/NAME` or `host/state`. */
+export const SOURCE = `input/${INPUT_NAME}|host/state|${CHILD_NAME}/${REPORT_NAME}`;
+const SOURCE_RE = anchored(SOURCE);
+
+export function isSource(text: string): boolean {
+  return SOURCE_RE.test(text);
+}
+
+/** Why `text` is not a source, in words: the general form, plus a hint for the near misses. */
+export function sourceExpectation(text: unknown): string {
+  const general = 'expected a source: CHILD/REPORT, input/NAME or host/state';
+  if (typeof text !== 'string') return general;
+  if (text.startsWith('host/')) return `${general} (the host's only report is host/state)`;
+  if (text.startsWith('input/'))
+    return `${general} (an input's NAME uses letters, digits, '.', '_', '-' and '/', with no empty part)`;
+  if (text.startsWith('config/')) return `${general} (inline values go under config:, not roms:)`;
+  return general;
+}
+
+/** The source a route names. `text` must have passed `isSource`. */
+export function parseSource(text: string): RomSource {
+  if (text === 'host/state') return { kind: 'host-state' };
+  const slash = text.indexOf('/');
+  const head = text.slice(0, slash);
+  const tail = text.slice(slash + 1);
+  return head === 'input' ? { kind: 'input', name: tail } : { kind: 'report', child: head, report: tail };
+}
+
+/** The route text of a source: `parseSource(formatSource(s))` equals `s`. */
+export function formatSource(source: RomSource): string {
+  switch (source.kind) {
+    case 'report':
+      return `${source.child}/${source.report}`;
+    case 'input':
+      return `input/${source.name}`;
+    case 'host-state':
+      return 'host/state';
+  }
+}
