@@ -10,6 +10,9 @@ export type { CallPath, ChildImports, Component, ComponentInstance, CoreModuleIn
 export { DEFAULT_LIMITS, loadScenario, parseScenario, scenarioJsonSchema } from './scenario/index.js';
 export type { ChildSpec, ComponentRef, Limits, RomSource, Scenario } from './scenario/index.js';
 
+export { buildComponent, buildComponents, findComponentDirs, MANIFEST_FILE } from './build/index.js';
+export type { BuildOptions, BuildResult, Manifest } from './build/index.js';
+
 export type { ReportChange } from './sessions/index.js';
 export type { ChildState, ChildStatus, Fault, HostState } from './state/index.js';
 

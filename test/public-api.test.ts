@@ -15,8 +15,12 @@ describe('the public API', () => {
     expect(JSON.parse(r.stdout)).toEqual([
       'DEFAULT_LIMITS',
       'Engine',
+      'MANIFEST_FILE',
       'RomhostError',
+      'buildComponent',
+      'buildComponents',
       'createHost',
+      'findComponentDirs',
       'isRomhostError',
       'loadScenario',
       'parseScenario',

@@ -2,7 +2,6 @@
  * Wrapping a core module as a component of a WIT world (jco componentEmbed + componentNew),
  * after checking the WIT on its own so that a fault names the right file: the WIT, or the source.
  */
-import { componentEmbed, componentNew } from '@bytecodealliance/jco';
 import { fail } from '../errors.js';
 import { readText } from './read-text.js';
 import { oneLine } from './tool-message.js';
@@ -14,6 +13,8 @@ export interface WitWorld {
 }
 
 export async function wrapAsComponent(core: Uint8Array, target: WitWorld, source: string): Promise<Uint8Array> {
+  // jco takes ~0.8 s to import: only a build pays for it.
+  const { componentEmbed, componentNew } = await import('@bytecodealliance/jco');
   const witSource = readText(target.wit, (reason, cause) => fail('build-failed', { file: target.wit, reason }, cause));
   try {
     // A dummy module built from the WIT alone: fails only for the WIT and the world name.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildComponents, findComponentDirs, MANIFEST_FILE } from '../build/index.js';
+import { buildComponents, findComponentDirs, MANIFEST_FILE } from '../index.js';
 
 interface BuildCommandOptions {
   readonly check?: boolean;

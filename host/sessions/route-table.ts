@@ -1,4 +1,4 @@
-import type { RomSource, Scenario } from '../scenario/index.js';
+import { formatSource, type Scenario } from '../scenario/index.js';
 import { compare } from '../state/index.js';
 
 /** A child's local ROM fed by a source. */
@@ -17,17 +17,6 @@ export interface RouteTable {
   readonly routes: ReadonlyMap<string, ReadonlyMap<string, Route>>;
 }
 
-export function sourceKey(source: RomSource): string {
-  switch (source.kind) {
-    case 'report':
-      return `${source.child}/${source.report}`;
-    case 'input':
-      return `input/${source.name}`;
-    case 'host-state':
-      return 'host/state';
-  }
-}
-
 /** The routing policy of a scenario, as lookup tables. Pure. */
 export function routeTable(scenario: Scenario): RouteTable {
   const subscribers = new Map<string, Subscriber[]>();
@@ -35,7 +24,7 @@ export function routeTable(scenario: Scenario): RouteTable {
   for (const child of scenario.children) {
     const local = new Map<string, Route>();
     for (const [rom, source] of Object.entries(child.roms)) {
-      const key = sourceKey(source);
+      const key = formatSource(source);
       local.set(rom, key);
       let list = subscribers.get(key);
       if (!list) subscribers.set(key, (list = []));
