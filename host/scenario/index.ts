@@ -2,7 +2,7 @@
 export { parseScenario } from './parse-scenario.js';
 export { loadScenario } from './load-scenario.js';
 export { scenarioJsonSchema } from './json-schema.js';
-export { DEFAULT_LIMITS } from './limits.js';
+export { DEFAULT_LIMITS, DEFAULT_RESTART } from './limits.js';
 /** The route text of a source (`CHILD/REPORT`, `input/NAME`, `host/state`): one spelling for every part. */
 export { formatSource } from './source.js';
-export type { Scenario, ChildSpec, ComponentRef, RomSource, Limits } from './types.js';
+export type { Scenario, ChildSpec, ComponentRef, RomSource, Limits, RestartPolicy } from './types.js';

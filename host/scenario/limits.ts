@@ -1,4 +1,4 @@
-import type { Limits } from './types.js';
+import type { Limits, RestartPolicy } from './types.js';
 
 /** The limits of a scenario that sets none: generous for a state machine, small for a runaway. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -20,5 +20,18 @@ export function mergeLimits(base: Limits, overrides: LimitOverrides | undefined)
     report_kib: overrides?.report_kib ?? base.report_kib,
     reports_per_update: overrides?.reports_per_update ?? base.reports_per_update,
     updates_per_step: overrides?.updates_per_step ?? base.updates_per_step,
+  };
+}
+
+/** A faulted child is restarted on the next step, at most 3 times within 100 steps. */
+export const DEFAULT_RESTART: RestartPolicy = Object.freeze({ max: 3, within_steps: 100, backoff_steps: 1 });
+
+export type RestartOverrides = { readonly [K in keyof RestartPolicy]?: number | undefined };
+
+export function mergeRestart(base: RestartPolicy, overrides: RestartOverrides | undefined): RestartPolicy {
+  return {
+    max: overrides?.max ?? base.max,
+    within_steps: overrides?.within_steps ?? base.within_steps,
+    backoff_steps: overrides?.backoff_steps ?? base.backoff_steps,
   };
 }

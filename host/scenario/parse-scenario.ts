@@ -6,7 +6,7 @@ import { readYaml, type YamlFile } from './read-yaml.js';
 import { describeIssues, type Problem } from './describe-issue.js';
 import { protoKeyProblems } from './proto-keys.js';
 import { checkReferences } from './check-references.js';
-import { DEFAULT_LIMITS, mergeLimits } from './limits.js';
+import { DEFAULT_LIMITS, DEFAULT_RESTART, mergeLimits, mergeRestart } from './limits.js';
 import { parseSource } from './source.js';
 import { encodeConfig } from './config-value.js';
 import { compareStrings } from './nearest-name.js';
@@ -49,6 +49,7 @@ function build(data: ScenarioFile, file: string, base: string, yaml: YamlFile): 
     ]),
   );
   const limits = mergeLimits(DEFAULT_LIMITS, data.limits);
+  const restart = mergeRestart(DEFAULT_RESTART, data.restart);
   const children = Object.entries(data.children)
     .sort(([a], [b]) => compareStrings(a, b))
     .map(
@@ -61,8 +62,9 @@ function build(data: ScenarioFile, file: string, base: string, yaml: YamlFile): 
         config: Object.fromEntries(Object.entries(child.config ?? {}).map(([rom, v]) => [rom, encodeConfig(v)])),
         reports: [...(child.reports ?? [])],
         limits: mergeLimits(limits, child.limits),
+        restart: mergeRestart(restart, child.restart),
         line: yaml.lineOf(['children', name]),
       }),
     );
-  return { file, components, children, limits };
+  return { file, components, children, limits, restart };
 }

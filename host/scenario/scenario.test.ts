@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isRomhostError, type RomhostError } from '../errors.js';
-import { DEFAULT_LIMITS, loadScenario, parseScenario, scenarioJsonSchema, type Scenario } from './index.js';
+import { DEFAULT_LIMITS, DEFAULT_RESTART, loadScenario, parseScenario, scenarioJsonSchema, type Scenario } from './index.js';
 import { scenarioJsonSchemaText } from './json-schema.js';
 import { nearestName } from './nearest-name.js';
 
@@ -64,6 +64,7 @@ describe('a valid file', () => {
           config: {},
           reports: [],
           limits: { ...DEFAULT_LIMITS, fuel: 5000 },
+          restart: DEFAULT_RESTART,
           line: 17,
         },
         {
@@ -78,10 +79,12 @@ describe('a valid file', () => {
           config: { greeting: utf8('hello') },
           reports: ['count', 'state'],
           limits: { ...DEFAULT_LIMITS, fuel: 5000, report_kib: 64 },
+          restart: DEFAULT_RESTART,
           line: 6,
         },
       ],
       limits: { ...DEFAULT_LIMITS, fuel: 5000 },
+      restart: DEFAULT_RESTART,
     };
     const scenario = parseScenario(text, 'examples/counter/scenario.yaml');
     expect(scenario).toEqual(expected);
@@ -107,6 +110,28 @@ describe('a valid file', () => {
       ['a', ['r'], 4],
       ['b', ['r'], 7],
     ]);
+  });
+});
+
+describe('restart policy', () => {
+  test('defaults, the scenario\'s, and a child\'s overrides', () => {
+    const text = yaml(...head, '  a:', '    component: c', '    restart: { max: 0 }', '  b:', '    component: c', 'restart: { within_steps: 10, backoff_steps: 0 }');
+    const scenario = parseScenario(text, 's.yaml');
+    expect(scenario.restart).toEqual({ ...DEFAULT_RESTART, within_steps: 10, backoff_steps: 0 });
+    expect(scenario.children.map((c) => c.restart)).toEqual([
+      { max: 0, within_steps: 10, backoff_steps: 0 },
+      { max: DEFAULT_RESTART.max, within_steps: 10, backoff_steps: 0 },
+    ]);
+    expect(parseScenario(yaml(...head, '  a:', '    component: c'), 's.yaml').children[0]?.restart).toEqual(DEFAULT_RESTART);
+  });
+
+  test('a bad policy names its field', () => {
+    expect(() => parseScenario(yaml(...head, '  a:', '    component: c', 'restart: { max: -1 }'), 's.yaml')).toThrow(
+      's.yaml:6: restart.max: expected a whole number, 0 or more, got -1',
+    );
+    expect(() => parseScenario(yaml(...head, '  a:', '    component: c', '    restart: { maxx: 1 }'), 's.yaml')).toThrow(
+      's.yaml:6: child "a": restart: unknown field "maxx" (did you mean "max"?)',
+    );
   });
 });
 
@@ -194,12 +219,12 @@ describe('errors name file, line and field', () => {
     ['two documents', yaml(...head, '---', 'children: {}'), 'scenario.yaml:4: a scenario is one YAML document: remove the second "---" and what follows, or split the file'],
     ['a duplicate key', yaml(...head, '  a:', '    component: c', '  a:', '    component: c'), 'scenario.yaml:6: duplicate key "a": a map names each key once'],
     ['an unknown top-level field', yaml(...head.slice(0, 2), 'childs: {}'), 'scenario.yaml:3: unknown field "childs" (did you mean "children"?)'],
-    ['an unknown field without a near name', yaml(...head, '  a:', '    component: c', 'policy: strict'), 'scenario.yaml:6: unknown field "policy" (fields: components, children, limits)'],
+    ['an unknown field without a near name', yaml(...head, '  a:', '    component: c', 'policy: strict'), 'scenario.yaml:6: unknown field "policy" (fields: components, children, limits, restart)'],
     ['an unknown child field', child('    romz: {}'), 'scenario.yaml:6: child "a": unknown field "romz" (did you mean "roms"?)'],
     ['a misspelt required field', yaml(...head, '  a:', '    componnet: c'), 'scenario.yaml:5: child "a": unknown field "componnet" (did you mean "component"?)'],
     ['an unknown limit', child('    limits:', '      fule: 3'), 'scenario.yaml:7: child "a": limits: unknown field "fule" (did you mean "fuel"?)'],
     ['a missing field', yaml(...head, '  a:', '    reports: [r]'), 'scenario.yaml:4: child "a": component is missing: expected the name of an entry of components'],
-    ['an empty child', yaml(...head, '  a:'), 'scenario.yaml:4: child "a": expected a map with component, roms, config, reports and limits, got nothing'],
+    ['an empty child', yaml(...head, '  a:'), 'scenario.yaml:4: child "a": expected a map with component, roms, config, reports, limits and restart, got nothing'],
     ['a component that is no name', yaml(...head, '  a: { component: [c] }'), 'scenario.yaml:4: child "a": component: expected the name of an entry of components, got a list'],
     ['missing children', yaml(...head.slice(0, 2)), 'scenario.yaml:1: children is missing: expected a map of child name to child'],
     ['a wrong type', yaml(...head.slice(0, 2), 'children: [a, b]'), 'scenario.yaml:3: children: expected a map of child name to child, got a list'],
@@ -341,6 +366,7 @@ describe('the JSON Schema', () => {
 test('the public face exports exactly these values', async () => {
   expect(Object.keys(await import('./index.js')).sort()).toEqual([
     'DEFAULT_LIMITS',
+    'DEFAULT_RESTART',
     'formatSource',
     'loadScenario',
     'parseScenario',

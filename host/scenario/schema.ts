@@ -5,8 +5,8 @@
  * Relations between fields (routes, component names, duplicates) are checked in check-references.ts.
  */
 import { z } from 'zod';
-import type { Limits } from './types.js';
-import { DEFAULT_LIMITS } from './limits.js';
+import type { Limits, RestartPolicy } from './types.js';
+import { DEFAULT_LIMITS, DEFAULT_RESTART } from './limits.js';
 import { CHILD_NAME, NAME, REPORT_NAME, RESERVED_CHILD_NAMES, ROM_NAME, anchored } from './names.js';
 import { SOURCE, sourceExpectation } from './source.js';
 import { didYouMean } from './nearest-name.js';
@@ -34,6 +34,11 @@ function positiveInteger(description: string, max = Number.MAX_SAFE_INTEGER) {
   return z.int(expected).positive(expected).max(max, expected).optional().meta({ description });
 }
 
+function wholeNumber(description: string) {
+  const expected = { error: 'expected a whole number, 0 or more' };
+  return z.int(expected).nonnegative(expected).max(Number.MAX_SAFE_INTEGER, expected).optional().meta({ description });
+}
+
 /** 4 GiB: all a 32-bit WebAssembly memory can address. */
 const MAX_MEMORY_MIB = 4096;
 
@@ -57,6 +62,16 @@ const limitShape = {
 } satisfies Record<keyof Limits, z.ZodType>;
 
 const limits = fields(limitShape, 'a map of limits').meta({ id: 'Limits' });
+
+const restartShape = {
+  max: wholeNumber(`Restarts allowed within within_steps steps; past them the child is quarantined. Default ${DEFAULT_RESTART.max}.`),
+  within_steps: positiveInteger(`The window, in steps, in which restarts are counted. Default ${DEFAULT_RESTART.within_steps}.`),
+  backoff_steps: wholeNumber(
+    `Steps between a fault and the restart (0: in the same step). Default ${DEFAULT_RESTART.backoff_steps}.`,
+  ),
+} satisfies Record<keyof RestartPolicy, z.ZodType>;
+
+const restart = fields(restartShape, 'a map with max, within_steps and backoff_steps').meta({ id: 'RestartPolicy' });
 
 const componentName = z.string().regex(anchored(NAME), {
   error: "the name may use only letters, digits, '_' and '-', and must start with a letter or digit",
@@ -117,8 +132,9 @@ const child = fields(
       .optional()
       .meta({ description: 'The reports this child may submit. Submitting any other is a fault.', uniqueItems: true }),
     limits: limits.optional().meta({ description: "This child's overrides of the scenario's limits." }),
+    restart: restart.optional().meta({ description: "This child's overrides of the scenario's restart policy." }),
   },
-  'a map with component, roms, config, reports and limits',
+  'a map with component, roms, config, reports, limits and restart',
 );
 
 const componentPath = z
@@ -135,8 +151,11 @@ export const scenarioFileSchema = fields(
       .record(childName, child, { error: 'expected a map of child name to child' })
       .meta({ description: 'Child name → the component it runs, its routes and its reports.' }),
     limits: limits.optional().meta({ description: 'Limits for every child (each may override them).' }),
+    restart: restart
+      .optional()
+      .meta({ description: 'How faulted children are restarted, counted in steps (each child may override it).' }),
   },
-  'a map with components, children and limits',
+  'a map with components, children, limits and restart',
 ).meta({
   title: 'romhost scenario',
   description:

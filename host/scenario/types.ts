@@ -23,6 +23,17 @@ export interface Limits {
   readonly updates_per_step: number;
 }
 
+/**
+ * How a faulted child is restarted (Erlang/OTP's restart intensity, counted in steps): at most
+ * `max` restarts within `within_steps` steps, each `backoff_steps` steps after the fault; past
+ * that the child is quarantined until restarted by hand or by a scenario change.
+ */
+export interface RestartPolicy {
+  readonly max: number;
+  readonly within_steps: number;
+  readonly backoff_steps: number;
+}
+
 export interface ChildSpec {
   readonly name: string;
   /** Key into `Scenario.components`. */
@@ -35,6 +46,8 @@ export interface ChildSpec {
   readonly reports: readonly string[];
   /** The scenario's limits with this child's overrides applied. */
   readonly limits: Limits;
+  /** The scenario's restart policy with this child's overrides applied. */
+  readonly restart: RestartPolicy;
   /** 1-based line of the child's entry in the file, for messages. */
   readonly line: number;
 }
@@ -53,4 +66,5 @@ export interface Scenario {
   /** Sorted by name: the order children are started in. */
   readonly children: readonly ChildSpec[];
   readonly limits: Limits;
+  readonly restart: RestartPolicy;
 }
