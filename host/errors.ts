@@ -46,14 +46,16 @@ const messages = {
     `step ${p.step} did not settle within ${p.updates} updates: children ${p.children.map((c) => `"${c}"`).join(', ')} keep changing each other's ROMs; break the cycle or raise limits.updates_per_step`,
   'start-failed': (p: { child: string; reason: string }) =>
     `child "${p.child}" could not start: ${p.reason}`,
+  'swap-failed': (p: { child: string; component: string; reason: string }) =>
+    `child "${p.child}" keeps its component: swapping in ${p.component} failed: ${p.reason}`,
+  'unknown-child': (p: { child: string; known: readonly string[] }) =>
+    `no child is called "${p.child}" (children: ${p.known.join(', ') || 'none'})`,
 
   // the host's API
   'unknown-input': (p: { name: string }) =>
     `input "${p.name}" is not a valid input name: use letters, digits, '.', '_', '-' and '/' (e.g. pointer or room/1/msg)`,
   'unknown-source': (p: { source: string }) =>
     `"${p.source}" names no ROM or report of this host: use CHILD/REPORT, input/NAME or host/state`,
-  'unsupported-source': (p: { child: string; rom: string; source: string }) =>
-    `child "${p.child}": rom "${p.rom}" routes to ${p.source}, which this host does not provide yet`,
   'closed': () => `the host is closed: create a new one with createHost()`,
 } as const;
 

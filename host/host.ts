@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { BehaviorSubject, type Observable } from 'rxjs';
-import { Engine, type Component } from './engine/index.js';
-import { fail, RomhostError } from './errors.js';
-import { Child } from './lifecycle/index.js';
-import type { Scenario } from './scenario/index.js';
-import { Router, routeTable, type ReportChange } from './sessions/index.js';
-import { childFaulted, EMPTY_STATE, scenarioApplied, stepTaken, type Fault, type HostState } from './state/index.js';
 import { displayPath } from './display-path.js';
+import { Engine, type Component } from './engine/index.js';
+import { fail } from './errors.js';
+import { Children, type LifecycleEvent } from './lifecycle/index.js';
+import { childChanges, type PlacedChild, type Scenario } from './scenario/index.js';
+import { Router, routeTable, type ReportChange } from './sessions/index.js';
+import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
 
 export interface HostOptions {
   /** Share one engine (and its compiled modules) between hosts; `new Engine({ callPath: 'glue' })` forces jco's glue. */
@@ -19,12 +19,26 @@ export interface StepResult {
   readonly faults: readonly Fault[];
 }
 
+/** A component to swap in: the path of its .wasm file, or its bytes. */
+export type ComponentSource = string | Uint8Array;
+
 export interface Host {
-  /** Loads the scenario's components, then starts its children in one step. */
+  /**
+   * Applies a scenario: the first one starts every child; a later one is applied differentially
+   * (new children start, removed ones stop, children whose component, routes, reports or limits
+   * changed restart, changed config ROMs reach running children without a restart).
+   * Every component is loaded first: a bad one leaves the host as it was.
+   */
   apply(scenario: Scenario): Promise<StepResult>;
   /** Publishes `content` as the input ROM `input/NAME` and runs the step it causes. */
   publish(name: string, content: Uint8Array | string): Promise<StepResult>;
-  /** The current value of a source: `CHILD/REPORT` or `input/NAME`. */
+  /** Stops a child; its last reports stay, and it stays down until restarted. */
+  kill(child: string): Promise<StepResult>;
+  /** A fresh instance of the child's component on the same ROMs; lifts a quarantine. */
+  restart(child: string): Promise<StepResult>;
+  /** Swaps the child's component atomically; if the new one fails to load or start, the old one keeps running and this rejects with why. */
+  swap(child: string, component: ComponentSource): Promise<StepResult>;
+  /** The current value of a source: `CHILD/REPORT`, `input/NAME` or `host/state`. */
   read(source: string): Uint8Array | undefined;
   /** Every report's current value by `CHILD/REPORT`, sorted. */
   reports(): ReadonlyMap<string, Uint8Array>;
@@ -32,6 +46,7 @@ export interface Host {
   readonly state$: Observable<HostState>;
   readonly reports$: Observable<ReportChange>;
   readonly faults$: Observable<Fault>;
+  readonly lifecycle$: Observable<LifecycleEvent>;
   readonly engine: Engine;
   close(): Promise<void>;
 }
@@ -43,23 +58,28 @@ export function createHost(options: HostOptions = {}): Host {
   return new RomHost(options.engine ?? new Engine());
 }
 
-/** An accepted event: `run` applies it at the start of its step and returns the faults it caused. */
-type Pending = { run: (step: number) => Fault[]; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
+/** An accepted event: `run` applies it at the start of its step. Throwing leaves the host as it was, and takes no step. */
+type Pending = { run: (step: number) => void; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
 
 class RomHost implements Host {
   readonly #router = new Router();
-  readonly #state: BehaviorSubject<HostState> = new BehaviorSubject(EMPTY_STATE);
-  readonly #children = new Map<string, Child>();
+  readonly #state = new BehaviorSubject<HostState>(EMPTY_STATE);
+  readonly #children: Children;
   readonly #events: Pending[] = [];
-  #scenario: Scenario | undefined;
+  /** The scenario as applied, with the hash of each child's component as the scenario names it. */
+  #scenario: { scenario: Scenario; placed: PlacedChild[] } | undefined;
   #busy = false;
   #closed = false;
 
   readonly state$ = this.#state.asObservable();
   readonly reports$ = this.#router.reports$;
   readonly faults$ = this.#router.faults$;
+  readonly lifecycle$: Observable<LifecycleEvent>;
 
-  constructor(readonly engine: Engine) {}
+  constructor(readonly engine: Engine) {
+    this.#children = new Children(engine, this.#router, { get: () => this.state, set: (next) => this.#setState(next) });
+    this.lifecycle$ = this.#children.lifecycle$;
+  }
 
   get state(): HostState {
     return this.#state.value;
@@ -67,41 +87,27 @@ class RomHost implements Host {
 
   async apply(scenario: Scenario): Promise<StepResult> {
     this.#open();
-    if (this.#scenario) throw new TypeError('this host already runs a scenario; live scenario changes are not supported yet');
-    for (const child of scenario.children) {
-      for (const [rom, source] of Object.entries(child.roms)) {
-        if (source.kind === 'host-state') fail('unsupported-source', { child: child.name, rom, source: 'host/state' });
-      }
-    }
-    // Load every component before touching anything: a bad one leaves the host as it was.
-    const components = new Map<string, Component>();
-    for (const ref of Object.values(scenario.components).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const label = displayPath(ref.path);
-      const bytes = await readFile(ref.path).catch((e: NodeJS.ErrnoException) =>
-        fail('component-unreadable', { file: label, reason: e.code === 'ENOENT' ? 'no such file' : e.message }, e),
-      );
-      components.set(ref.name, await this.engine.load(bytes, label));
-    }
-    this.#scenario = scenario;
+    const components = await this.#loadAll(scenario);
+    const placed = scenario.children.map((spec) => ({ name: spec.name, spec, hash: components.get(spec.component)!.hash }));
     return this.#enqueue((step) => {
+      const changes = childChanges(this.#scenario?.placed ?? [], placed);
+      this.#scenario = { scenario, placed };
+      for (const { name } of changes.stop) this.#children.remove(name, step);
       this.#router.table = routeTable(scenario);
-      for (const spec of scenario.children) {
-        const child = new Child(spec, components.get(spec.component)!, this.engine, this.#router.reader(spec.name));
-        this.#children.set(spec.name, child);
-      }
+      for (const { spec } of changes.restart) this.#children.replace(spec, components.get(spec.component)!, step);
+      for (const { child, changedConfig } of changes.reconfigure) this.#children.reconfigure(child.spec, changedConfig, step);
+      for (const { spec } of changes.start) this.#children.create(spec, components.get(spec.component)!, step);
+      const names = (list: readonly { name: string }[]) => list.map((c) => c.name);
       this.#setState(
-        scenarioApplied(
-          this.state,
-          scenario.file,
-          [...this.#children.values()].map((c) => ({
-            name: c.name,
-            component: c.component.hash,
-            callPath: c.component.callPath,
-            status: 'running',
-          })),
-        ),
+        scenarioApplied(this.state, {
+          step,
+          file: scenario.file,
+          started: names(changes.start),
+          stopped: names(changes.stop),
+          restarted: names(changes.restart),
+          reconfigured: changes.reconfigure.map((r) => r.child.name),
+        }),
       );
-      return [...this.#children.values()].flatMap((child) => this.#start(child, step));
     });
   }
 
@@ -109,10 +115,23 @@ class RomHost implements Host {
     this.#open();
     if (!INPUT_NAME.test(name)) fail('unknown-input', { name });
     const bytes = typeof content === 'string' ? encoder.encode(content) : content.slice();
-    return this.#enqueue(() => {
-      this.#router.set(`input/${name}`, bytes);
-      return [];
-    });
+    return this.#enqueue(() => this.#router.set(`input/${name}`, bytes));
+  }
+
+  kill(child: string): Promise<StepResult> {
+    this.#open();
+    return this.#enqueue((step) => this.#children.kill(child, step));
+  }
+
+  restart(child: string): Promise<StepResult> {
+    this.#open();
+    return this.#enqueue((step) => this.#children.restart(child, step));
+  }
+
+  async swap(child: string, source: ComponentSource): Promise<StepResult> {
+    this.#open();
+    const component = typeof source === 'string' ? await this.#load(source) : await this.engine.load(source, `bytes for ${child}`);
+    return this.#enqueue((step) => this.#children.swap(child, component, step));
   }
 
   read(source: string): Uint8Array | undefined {
@@ -120,29 +139,34 @@ class RomHost implements Host {
   }
 
   reports(): ReadonlyMap<string, Uint8Array> {
-    return new Map(this.#router.values().filter(([source]) => !source.startsWith('input/')));
+    return new Map(this.#router.values().filter(([source]) => !source.startsWith('input/') && source !== 'host/state'));
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const child of this.#children.values()) child.stop();
+    this.#children.stopAll();
     this.#state.complete();
   }
 
-  /** Starts a child and queues its first update; a child that fails to start is faulted. */
-  #start(child: Child, step: number): Fault[] {
-    try {
-      child.start();
-      this.#router.queueStart(child.name);
-      return [];
-    } catch (e) {
-      if (!(e instanceof RomhostError)) throw e;
-      return [this.#router.fault(step, e, child.name)];
+  /** Loads every component of a scenario, in name order, before anything changes. */
+  async #loadAll(scenario: Scenario): Promise<Map<string, Component>> {
+    const components = new Map<string, Component>();
+    for (const ref of Object.values(scenario.components).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      components.set(ref.name, await this.#load(ref.path));
     }
+    return components;
   }
 
-  /** Inputs become steps one at a time, in the order they were accepted, even when published from inside a step. */
+  async #load(path: string): Promise<Component> {
+    const label = displayPath(path);
+    const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) =>
+      fail('component-unreadable', { file: label, reason: e.code === 'ENOENT' ? 'no such file' : e.message }, e),
+    );
+    return this.engine.load(bytes, label);
+  }
+
+  /** Events become steps one at a time, in the order they were accepted, even when published from inside a step. */
   #enqueue(run: Pending['run']): Promise<StepResult> {
     return new Promise((resolve, reject) => {
       this.#events.push({ run, resolve, reject });
@@ -156,22 +180,29 @@ class RomHost implements Host {
       for (let event = this.#events.shift(); event; event = this.#events.shift()) {
         const step = this.state.step + 1;
         try {
-          const budget = this.#scenario?.limits.updates_per_step ?? 0;
-          const faults = [...event.run(step), ...this.#router.drain(step, budget, this.#children)];
-          for (const fault of faults) if (fault.child !== undefined) this.#setState(childFaulted(this.state, { ...fault, child: fault.child }));
-          this.#setState(stepTaken(this.state));
-          event.resolve({ step, faults });
+          event.run(step);
         } catch (e) {
+          this.#router.takeFaults();
           event.reject(e);
+          continue;
         }
+        this.#children.restartDue(step);
+        const budget = this.#scenario?.scenario.limits.updates_per_step ?? 0;
+        this.#router.drain(step, budget, this.#children.map, (fault) => this.#children.onFault(fault));
+        this.#setState(stepTaken(this.state));
+        event.resolve({ step, faults: this.#router.takeFaults() });
       }
     } finally {
       this.#busy = false;
     }
   }
 
+  /** Publishes a new snapshot; when a child changed, the ROM `host/state` changes with it. */
   #setState(next: HostState): void {
-    if (next !== this.state) this.#state.next(next);
+    const previous = this.state;
+    if (next === previous) return;
+    this.#state.next(next);
+    if (next.children !== previous.children) this.#router.set('host/state', stateReport(next));
   }
 
   #open(): void {

@@ -2,19 +2,20 @@
  * romhost's public API: every export by name. The CLI and the inspector use this and nothing else.
  */
 export { createHost } from './host.js';
-export type { Host, HostOptions, StepResult } from './host.js';
+export type { ComponentSource, Host, HostOptions, StepResult } from './host.js';
 
 export { Engine } from './engine/index.js';
 export type { CallPath, ChildImports, Component, ComponentInstance, CoreModuleInfo, EngineOptions, EngineStats } from './engine/index.js';
 
-export { DEFAULT_LIMITS, loadScenario, parseScenario, scenarioJsonSchema } from './scenario/index.js';
-export type { ChildSpec, ComponentRef, Limits, RomSource, Scenario } from './scenario/index.js';
+export { DEFAULT_LIMITS, DEFAULT_RESTART, loadScenario, parseScenario, scenarioJsonSchema } from './scenario/index.js';
+export type { ChildSpec, ComponentRef, Limits, RestartPolicy, RomSource, Scenario } from './scenario/index.js';
 
 export { buildComponent, buildComponents, findComponentDirs, MANIFEST_FILE } from './build/index.js';
 export type { BuildOptions, BuildResult, Manifest } from './build/index.js';
 
 export type { ReportChange } from './sessions/index.js';
-export type { ChildState, ChildStatus, Fault, HostState } from './state/index.js';
+export type { Applied, ChildState, ChildStatus, Fault, HostState } from './state/index.js';
+export type { LifecycleAction, LifecycleEvent } from './lifecycle/index.js';
 
 export { isRomhostError, RomhostError } from './errors.js';
 export type { ErrorCode } from './errors.js';

@@ -47,8 +47,13 @@ children: { t: { component: trapper, roms: { input: input/input }, reports: [ech
     const stdin = '{"rom": "input/input", "text": "a"}\nnonsense\n{"rom": "input/input", "text": "b"}\n';
     const r = await romhost(['run', COUNTER, '--input', 'input=first'], stdin);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('romhost: stdin: not JSON: nonsense; an input line is {"rom": "input/NAME", "text": "..."} or {"rom": "input/NAME", "base64": "..."}\n');
+    expect(r.stderr).toBe(
+      'romhost: stdin:2: not JSON: nonsense; a line is {"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"} or {"swap": "CHILD", "component": "PATH.wasm"}\n',
+    );
+    const hash = expect.stringMatching(/^[0-9a-f]{64}$/);
     expect(jsonLines(r.stdout)).toEqual([
+      { step: 1, child: 'counter', lifecycle: 'started', component: hash },
+      { step: 1, child: 'plus-one', lifecycle: 'started', component: hash },
       { step: 1, report: 'counter/count', text: '0' },
       { step: 1, report: 'counter/state', text: '0' },
       { step: 1, report: 'plus-one/out', text: '1' },
@@ -72,6 +77,87 @@ children: { t: { component: trapper, roms: { input: input/input }, reports: [ech
     const badFlag = await romhost(['run', COUNTER, '--input', 'oops', '--once']);
     expect(badFlag.stderr).toBe('romhost: --input oops: expected NAME=TEXT, e.g. --input pointer=10,20\n');
     expect(badFlag.code).toBe(2);
+  });
+});
+
+describe('romhost run: lifecycle commands', () => {
+  it('kill, restart and swap from stdin, printed as lifecycle lines', async () => {
+    const stdin = [
+      '{"kill": "counter"}',
+      '{"rom": "input/input", "text": "b"}',
+      '{"restart": "counter"}',
+      '{"swap": "counter", "component": "components/counter-hidden-wat/counter-hidden-wat.wasm"}',
+      '{"swap": "counter", "component": "test/fixtures/printer/printer.wasm"}',
+      '{"kill": "nobody"}',
+    ].join('\n');
+    const r = await romhost(['run', COUNTER, '--input', 'input=a'], stdin);
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.stdout) as Record<string, unknown>[];
+    expect(lines.filter((l) => 'lifecycle' in l && l['step'] !== 1).map((l) => [l['step'], l['child'], l['lifecycle']])).toEqual([
+      [3, 'counter', 'stopped'],
+      [5, 'counter', 'restarted'],
+      [6, 'counter', 'swapped'],
+    ]);
+    // Killed at step 3, it missed b; restarted at 5, it counted b; the hidden counter started again.
+    expect(lines.filter((l) => l['report'] === 'counter/count').map((l) => [l['step'], l['text']])).toEqual([
+      [1, '0'],
+      [2, '1'],
+      [5, '2'],
+      [6, '1'],
+    ]);
+    const errors = r.stderr.trim().split('\n');
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^romhost: stdin:5: component test\/fixtures\/printer\/printer\.wasm imports wasi:filesystem/);
+    expect(errors[1]).toBe('romhost: stdin:6: no child is called "nobody" (children: counter, plus-one)');
+  });
+
+  it('runs lifecycle steps from an --inputs file, component paths relative to it', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/romhost-cli-');
+    writeFileSync(
+      `${dir}/steps.jsonl`,
+      [
+        '{"rom": "input/input", "text": "a"}',
+        `{"swap": "counter", "component": "${process.cwd()}/components/counter-hidden-wat/counter-hidden-wat.wasm"}`,
+        '{"rom": "input/input", "text": "b"}',
+        '{"swap": "counter", "component": "nowhere.wasm"}',
+      ].join('\n'),
+    );
+    const r = await romhost(['run', COUNTER, '--inputs', `${dir}/steps.jsonl`, '--once']);
+    expect(r.code).toBe(1); // the last swap failed
+    expect(r.stderr).toBe(`romhost: ${dir}/steps.jsonl:4: component ${dir}/nowhere.wasm cannot be read: no such file\n`);
+    expect((JSON.parse(r.stdout) as { reports: Record<string, string> }).reports['counter/count']).toBe('2');
+  });
+
+  it('--watch applies the scenario again when its file changes', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync('/tmp/romhost-watch-');
+    const root = process.cwd();
+    const v1 = `components: { counter: ${root}/components/counter-wat/counter-wat.wasm }
+children:
+  counter: { component: counter, roms: { input: input/input, state: counter/state }, reports: [count, state] }
+`;
+    writeFileSync(`${dir}/s.yaml`, v1);
+    const child = spawn(process.execPath, ['dist/host/cli/main.js', 'run', `${dir}/s.yaml`, '--watch', '--input', 'input=a'], { stdio: 'pipe' });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = async (pattern: RegExp) => {
+      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      return pattern.test(out);
+    };
+    try {
+      expect(await until(/"report":"counter\/count","text":"1"/)).toBe(true);
+      writeFileSync(`${dir}/s.yaml`, `${v1}  twin: { component: counter, roms: { input: input/input, state: twin/state }, reports: [count, state] }\n`);
+      expect(await until(/"applied"/)).toBe(true);
+      expect(await until(/"report":"twin\/count","text":"1"/)).toBe(true);
+      expect(jsonLines(out).find((l) => typeof l === 'object' && l !== null && 'applied' in l)).toEqual({
+        step: 3,
+        applied: { file: `${dir}/s.yaml`, started: ['twin'], stopped: [], restarted: [], reconfigured: [] },
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
 

@@ -62,6 +62,7 @@ children:
   trapper: { component: trapper, roms: { input: input/input }, reports: [echo] }
   undeclared: { component: undeclared, roms: { input: input/input }, reports: [] }
   bomb: { component: bomb, roms: { size: input/size }, reports: [big], limits: { report_kib: 64 } }
+restart: { max: 0 }   # faults alone here: supervision has its own tests
 `;
 
   it('a trap, an undeclared report, an oversized report', async () => {
@@ -74,7 +75,7 @@ children:
     const trapped = await host.publish('input', 'trap');
     expect(trapped.faults.map((f) => [f.child, f.code, f.message])).toEqual([['trapper', 'trap', 'child "trapper" trapped: unreachable']]);
     expect(text(host.read('trapper/echo'))).toBe('hello'); // its last report stays
-    expect(host.state.children['trapper']).toMatchObject({ status: 'faulted', fault: { code: 'trap' } });
+    expect(host.state.children['trapper']).toMatchObject({ status: 'quarantined', fault: { code: 'trap' } });
     const big = await host.publish('size', String(65 * 1024));
     expect(big.faults.map((f) => f.message)).toEqual(['child "bomb": report "big" is 65 KiB, limit 64 KiB: raise limits.report_kib or submit less']);
     // The counter saw every input and is still running.
@@ -99,11 +100,12 @@ components:
 children:
   broken: { component: broken, roms: { input: input/input }, reports: [] }
   counter: { component: counter, roms: { input: input/input, state: counter/state }, reports: [count, state] }
+restart: { max: 0 }
 `);
     const expected = { step: 1, child: 'broken', code: 'start-failed', message: 'child "broken" could not start: unreachable' };
     expect(applied.faults).toEqual([expected]);
     expect(faults).toEqual([expected]);
-    expect(host.state.children['broken']).toMatchObject({ status: 'faulted', fault: expected });
+    expect(host.state.children['broken']).toMatchObject({ status: 'quarantined', fault: expected });
     await host.publish('input', 'a');
     expect(text(host.read('counter/count'))).toBe('1');
   });

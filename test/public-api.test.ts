@@ -14,6 +14,7 @@ describe('the public API', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual([
       'DEFAULT_LIMITS',
+      'DEFAULT_RESTART',
       'Engine',
       'MANIFEST_FILE',
       'RomhostError',

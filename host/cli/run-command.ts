@@ -1,86 +1,163 @@
+import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
-import { createHost, loadScenario, type Fault, type Host } from '../index.js';
-import { parseInputFlag, parseInputLine, type Input } from './input-line.js';
+import type { Command as Program } from 'commander';
+import { createHost, loadScenario, type Fault, type Host, type Scenario } from '../index.js';
+import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
 import { jsonFields, jsonValue } from './json-value.js';
 
 interface RunOptions {
   readonly input: string[];
   readonly inputs?: string;
   readonly once?: boolean;
+  readonly watch?: boolean;
 }
 
-export function registerRun(program: Command): void {
+/** A command and where it came from, for messages: `--inputs steps.jsonl:3`, `stdin:2`. */
+type Located = { readonly command: Command; readonly at: string };
+
+export function registerRun(program: Program): void {
   program
     .command('run')
     .argument('<scenario>', 'the scenario file (YAML)')
     .option('--input <NAME=TEXT>', 'publish TEXT as input/NAME (repeatable, in order)', (v: string, all: string[]) => [...all, v], [])
-    .option('--inputs <FILE.jsonl>', 'publish each JSON line of FILE, after the --input flags')
-    .option('--once', 'publish the inputs, print the final value of every report as one JSON object, and exit (1 if any fault happened)')
-    .description('run a scenario: apply it, publish inputs, print report changes as JSON lines and read more inputs from stdin')
+    .option('--inputs <FILE.jsonl>', 'run each JSON line of FILE (inputs and lifecycle commands), after the --input flags')
+    .option('--once', 'run the inputs, print the final value of every report as one JSON object, and exit (1 if any fault happened or a command failed)')
+    .option('--watch', 'apply the scenario again whenever it or one of its components changes on disk; run until interrupted')
+    .description('run a scenario: apply it, run inputs, print report changes as JSON lines and read more commands from stdin')
     .addHelpText(
       'after',
       `
 Without --once, each report change is printed as {"step": N, "report": "CHILD/REPORT", "text": "..."}
-(or "base64" when the value is not UTF-8), each fault as {"step": N, "fault": {...}}, and stdin is read
-for more inputs, one JSON line each: {"rom": "input/NAME", "text": "..."} or {"rom": "input/NAME", "base64": "..."}.
+(or "base64" when the value is not UTF-8), each fault as {"step": N, "fault": {...}}, each lifecycle
+event as {"step": N, "child": "CHILD", "lifecycle": "restarted"}, and stdin is read for more
+commands, one JSON line each: ${LINE_FORMS}.
+A component path in an --inputs file is relative to that file.
 
 Examples:
   romhost run examples/counter/scenario.yaml --input input=a --input input=b --once
-  echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml`,
+  echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml
+  echo '{"restart": "counter"}' | romhost run examples/counter/scenario.yaml --input input=a`,
     )
     .action(async (file: string, options: RunOptions) => {
-      const inputs = options.input.map(parseInputFlag);
-      if (options.inputs) inputs.push(...(await readInputsFile(options.inputs)));
+      const commands: Located[] = options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` }));
+      if (options.inputs) commands.push(...(await readInputsFile(options.inputs)));
       const host = createHost();
-      process.exitCode = options.once ? await runOnce(host, file, inputs) : await runLive(host, file, inputs);
+      process.exitCode = options.once ? await runOnce(host, file, commands) : await runLive(host, file, commands, options.watch === true);
       await host.close();
     });
 }
 
-async function readInputsFile(file: string): Promise<Input[]> {
+async function readInputsFile(file: string): Promise<Located[]> {
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new Error(`--inputs ${file} cannot be read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   });
   return text.split('\n').flatMap((line, i) => {
     if (line.trim() === '') return [];
     try {
-      return [parseInputLine(line)];
+      return [{ command: parseCommandLine(line, dirname(file)), at: `${file}:${i + 1}` }];
     } catch (e) {
       throw new Error(`${file}:${i + 1}: ${(e as Error).message}`);
     }
   });
 }
 
-async function runOnce(host: Host, file: string, inputs: readonly Input[]): Promise<number> {
+function execute(host: Host, command: Command): Promise<unknown> {
+  switch (command.kind) {
+    case 'publish':
+      return host.publish(command.name, command.content);
+    case 'kill':
+      return host.kill(command.child);
+    case 'restart':
+      return host.restart(command.child);
+    case 'swap':
+      return host.swap(command.child, command.component);
+  }
+}
+
+/** Runs commands in order; one that fails is reported on stderr and the rest go on. Returns how many failed. */
+async function executeAll(host: Host, commands: Iterable<Located> | AsyncIterable<Located>): Promise<number> {
+  let failed = 0;
+  for await (const { command, at } of commands) {
+    try {
+      await execute(host, command);
+    } catch (e) {
+      failed += 1;
+      process.stderr.write(`romhost: ${at}: ${(e as Error).message}\n`);
+    }
+  }
+  return failed;
+}
+
+async function runOnce(host: Host, file: string, commands: readonly Located[]): Promise<number> {
   const faults: Fault[] = [];
   host.faults$.subscribe((f) => faults.push(f));
   await host.apply(await loadScenario(file));
-  for (const input of inputs) await host.publish(input.name, input.content);
+  const failed = await executeAll(host, commands);
   const reports = Object.fromEntries([...host.reports()].map(([source, content]) => [source, jsonValue(content)]));
   process.stdout.write(`${JSON.stringify({ reports, faults })}\n`);
-  return faults.length > 0 ? 1 : 0;
+  return faults.length > 0 || failed > 0 ? 1 : 0;
 }
 
-async function runLive(host: Host, file: string, inputs: readonly Input[]): Promise<number> {
+async function runLive(host: Host, file: string, commands: readonly Located[], watch: boolean): Promise<number> {
   const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
   host.reports$.subscribe((c) => print({ step: c.step, report: c.source, ...jsonFields(c.content) }));
   host.faults$.subscribe(({ step, ...fault }) => print({ step, fault }));
-  await host.apply(await loadScenario(file));
-  for (const input of inputs) await host.publish(input.name, input.content);
-  if (process.stdin.isTTY) {
-    process.stderr.write(`romhost: running ${file}; type inputs as JSON lines, e.g. {"rom": "input/input", "text": "hi"}; Ctrl-D ends\n`);
-  }
-  // More inputs from stdin until it ends; a bad line is reported and skipped, the host keeps running.
+  host.lifecycle$.subscribe(({ step, child, action, component }) => print({ step, child, lifecycle: action, ...(component ? { component } : {}) }));
+  let scenario = await loadScenario(file);
+  await host.apply(scenario);
+  const unwatch = watch ? watchScenario(host, file, () => scenario, (next) => (scenario = next)) : undefined;
+  await executeAll(host, commands);
+  if (process.stdin.isTTY) process.stderr.write(`romhost: running ${file}; type commands as JSON lines, e.g. {"rom": "input/input", "text": "hi"}; Ctrl-D ends\n`);
+  await executeAll(host, stdinCommands());
+  // With --watch the run goes on after stdin ends, until interrupted.
+  if (unwatch) await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+  unwatch?.();
+  return 0;
+}
+
+async function* stdinCommands(): AsyncGenerator<Located> {
+  let n = 0;
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    n += 1;
     if (line.trim() === '') continue;
     try {
-      const input = parseInputLine(line);
-      await host.publish(input.name, input.content);
+      yield { command: parseCommandLine(line, process.cwd()), at: `stdin:${n}` };
     } catch (e) {
-      process.stderr.write(`romhost: stdin: ${(e as Error).message}\n`);
+      process.stderr.write(`romhost: stdin:${n}: ${(e as Error).message}\n`);
     }
   }
-  return 0;
+}
+
+/**
+ * Re-applies the scenario when its file or one of its components changes. Polls by stat
+ * (editors replace files rather than write them in place, which fs.watch loses track of).
+ */
+function watchScenario(host: Host, file: string, current: () => Scenario, applied: (s: Scenario) => void): () => void {
+  const watched = new Set<string>();
+  let queue = Promise.resolve();
+  const reapply = () => {
+    queue = queue.then(async () => {
+      try {
+        const next = await loadScenario(file);
+        const result = await host.apply(next);
+        applied(next);
+        rewatch();
+        const { started = [], stopped = [], restarted = [], reconfigured = [] } = host.state.applied ?? {};
+        process.stdout.write(`${JSON.stringify({ step: result.step, applied: { file, started, stopped, restarted, reconfigured } })}\n`);
+      } catch (e) {
+        process.stderr.write(`romhost: --watch: ${(e as Error).message}\n`);
+      }
+    });
+  };
+  const rewatch = () => {
+    const paths = new Set([file, ...Object.values(current().components).map((c) => c.path)]);
+    for (const path of watched) if (!paths.has(path)) unwatchFile(path), watched.delete(path);
+    for (const path of paths) if (!watched.has(path)) watchFile(path, { interval: 200 }, reapply), watched.add(path);
+  };
+  rewatch();
+  return () => {
+    for (const path of watched) unwatchFile(path);
+  };
 }

@@ -13,10 +13,10 @@ export type Submitted = readonly [report: string, content: Uint8Array];
 export class Child {
   #instance: ComponentInstance | undefined;
   #submitted: Submitted[] = [];
-  readonly #declared: ReadonlySet<string>;
+  #declared: ReadonlySet<string>;
 
   constructor(
-    readonly spec: ChildSpec,
+    public spec: ChildSpec,
     readonly component: Component,
     private readonly engine: Engine,
     private readonly read: (name: string) => Uint8Array | undefined,
@@ -26,6 +26,12 @@ export class Child {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** Takes a spec that differs only in what a running instance can follow: config, restart policy. */
+  reconfigure(spec: ChildSpec): void {
+    this.spec = spec;
+    this.#declared = new Set(spec.reports);
   }
 
   get running(): boolean {

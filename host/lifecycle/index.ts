@@ -1,2 +1,4 @@
 export { Child } from './child.js';
 export type { Submitted } from './child.js';
+export { Children } from './children.js';
+export type { LifecycleAction, LifecycleEvent, StateCell } from './children.js';

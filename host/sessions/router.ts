@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { RomhostError } from '../errors.js';
-import type { Child } from '../lifecycle/index.js';
+import type { Child, Submitted } from '../lifecycle/index.js';
 import { compare, type Fault } from '../state/index.js';
 import { DirtyQueue } from './dirty-queue.js';
 import type { RouteTable } from './route-table.js';
@@ -25,6 +25,8 @@ export class Router {
   readonly #queue = new DirtyQueue();
   readonly #reports = new Subject<ReportChange>();
   readonly #faults = new Subject<Fault>();
+  /** Every fault of the step under way, wherever it was raised. */
+  #stepFaults: Fault[] = [];
   #table: RouteTable = { subscribers: new Map(), routes: new Map() };
 
   readonly reports$ = this.#reports.asObservable();
@@ -65,23 +67,47 @@ export class Router {
     return true;
   }
 
-  /** Queues a (re)started child with every routed ROM that has a value, in route order. */
+  /** Forgets a source's value, for the reports of a child that is gone; nobody routes them any more. */
+  delete(source: string): void {
+    this.#values.delete(source);
+  }
+
+  /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
+  startNames(child: string): string[] {
+    const names: string[] = [];
+    for (const [rom, route] of this.#table.routes.get(child) ?? []) {
+      if (typeof route !== 'string' || this.#values.has(route)) names.push(rom);
+    }
+    return names;
+  }
+
+  /** Queues a (re)started child for its first update. */
   queueStart(child: string): void {
     this.#queue.mark(child);
-    const routes = this.#table.routes.get(child);
-    if (routes) {
-      for (const [rom, route] of routes) {
-        if (typeof route !== 'string' || this.#values.has(route)) this.#queue.mark(child, rom);
+    for (const rom of this.startNames(child)) this.#queue.mark(child, rom);
+  }
+
+  /** Queues a child whose local ROMs changed other than through a source (inline config). */
+  queueChanged(child: string, roms: readonly string[]): void {
+    for (const rom of roms) this.#queue.mark(child, rom);
+  }
+
+  /** Applies the reports a child submitted in one update: each that changed is routed on. */
+  submit(step: number, child: string, submitted: readonly Submitted[]): void {
+    for (const [report, content] of submitted) {
+      const source = `${child}/${report}`;
+      if (this.set(source, content) && this.#reports.observed) {
+        this.#reports.next({ step, child, report, source, content });
       }
     }
   }
 
   /**
    * Runs queued children one at a time until none is left (the step is quiet) or `budget`
-   * updates have run, which ends the step with a cycle fault. Returns the step's faults.
+   * updates have run, which ends the step with a cycle fault. `onFault` hears of each fault as
+   * it happens (the supervisor may restart the child within the step).
    */
-  drain(step: number, budget: number, children: ReadonlyMap<string, Child>): Fault[] {
-    const faults: Fault[] = [];
+  drain(step: number, budget: number, children: ReadonlyMap<string, Child>, onFault: (fault: Fault) => void): void {
     let updates = 0;
     // The children updated in the second half of the budget: those still at it form the cycle.
     const late: string[] = [];
@@ -91,7 +117,7 @@ export class Router {
       if (updates === budget) {
         this.#queue.clear();
         const cycle = [...new Set(late)].sort(compare);
-        faults.push(this.fault(step, new RomhostError('cycle', { step, updates: budget, children: cycle })));
+        onFault(this.fault(step, new RomhostError('cycle', { step, updates: budget, children: cycle })));
         break;
       }
       updates += 1;
@@ -101,22 +127,24 @@ export class Router {
         submitted = child.update(item.changed);
       } catch (e) {
         if (!(e instanceof RomhostError)) throw e;
-        faults.push(this.fault(step, e, child.name));
+        onFault(this.fault(step, e, child.name));
         continue;
       }
-      for (const [report, content] of submitted) {
-        const source = `${child.name}/${report}`;
-        if (this.set(source, content) && this.#reports.observed) {
-          this.#reports.next({ step, child: child.name, report, source, content });
-        }
-      }
+      this.submit(step, child.name, submitted);
     }
+  }
+
+  /** The faults raised since the last call: those of the step that just ended. */
+  takeFaults(): Fault[] {
+    const faults = this.#stepFaults;
+    this.#stepFaults = [];
     return faults;
   }
 
   /** Records a fault of `step`, of one child or of the whole step, on `faults$`. */
   fault(step: number, error: RomhostError, child?: string): Fault {
     const fault: Fault = { step, ...(child === undefined ? {} : { child }), code: error.code, message: error.message };
+    this.#stepFaults.push(fault);
     this.#faults.next(fault);
     return fault;
   }

@@ -1,8 +1,12 @@
 import type { ErrorCode } from '../errors.js';
 import type { CallPath } from '../engine/index.js';
 
-/** A child's status. `faulted` children are not updated until they are restarted. */
-export type ChildStatus = 'running' | 'faulted';
+/**
+ * A child's status. `running` has an instance; `stopped` was killed and stays down until
+ * restarted; `faulted` is waiting for the supervisor's restart; `quarantined` faulted past its
+ * restart policy and stays down until restarted by hand or by a scenario change.
+ */
+export type ChildStatus = 'running' | 'stopped' | 'faulted' | 'quarantined';
 
 /** Something that went wrong in a step: a child's trap or bad report, or a cycle that never settled. */
 export interface Fault {
@@ -19,16 +23,32 @@ export interface ChildState {
   readonly component: string;
   readonly callPath: CallPath;
   readonly status: ChildStatus;
-  /** The fault that stopped it, while it is faulted. */
+  /** Restarts since the child was created, by the supervisor or by hand. */
+  readonly restarts: number;
+  /** Steps of the supervisor's restarts inside the policy's window: the restart intensity. */
+  readonly recentRestarts: readonly number[];
+  /** The step at which a faulted child is due to be restarted. */
+  readonly restartAt?: number;
+  /** The last fault, kept after a restart. */
   readonly fault?: Fault;
+}
+
+/** What the last applied scenario changed, child by child. */
+export interface Applied {
+  readonly step: number;
+  readonly file: string;
+  readonly started: readonly string[];
+  readonly stopped: readonly string[];
+  readonly restarted: readonly string[];
+  readonly reconfigured: readonly string[];
 }
 
 /** The host as an immutable snapshot: a new object after every step that changed it. */
 export interface HostState {
   /** Steps run so far: the host's only clock. */
   readonly step: number;
-  /** The scenario's file, once one is applied. */
-  readonly scenario?: string;
+  /** The scenario last applied, and what applying it did. */
+  readonly applied?: Applied;
   /** By child name, in name order. */
   readonly children: Readonly<Record<string, ChildState>>;
 }

@@ -1,3 +1,13 @@
 export { EMPTY_STATE } from './host-state.js';
-export type { ChildState, ChildStatus, Fault, HostState } from './host-state.js';
-export { childFaulted, compare, scenarioApplied, stepTaken } from './transitions.js';
+export type { Applied, ChildState, ChildStatus, Fault, HostState } from './host-state.js';
+export { stateReport } from './state-report.js';
+export {
+  childFaulted,
+  childRemoved,
+  childStarted,
+  childStopped,
+  compare,
+  dueRestarts,
+  scenarioApplied,
+  stepTaken,
+} from './transitions.js';

@@ -1,5 +1,7 @@
-import { produce } from 'immer';
-import type { ChildState, Fault, HostState } from './host-state.js';
+import { castDraft, produce, type Draft } from 'immer';
+import type { RestartPolicy } from '../scenario/index.js';
+import type { CallPath } from '../engine/index.js';
+import type { Applied, ChildState, Fault, HostState } from './host-state.js';
 
 /** Pure transitions of the host state: each takes a snapshot and returns the next. */
 
@@ -8,23 +10,78 @@ export const stepTaken = (state: HostState): HostState =>
     s.step += 1;
   });
 
-export const scenarioApplied = (state: HostState, file: string, children: readonly ChildState[]): HostState =>
+export const scenarioApplied = (state: HostState, applied: Applied): HostState =>
   produce(state, (s) => {
-    s.scenario = file;
-    // Rebuilt in name order so that iterating the record is deterministic.
-    s.children = Object.fromEntries([...children].sort((a, b) => compare(a.name, b.name)).map((c) => [c.name, c]));
+    s.applied = castDraft(applied);
   });
 
-export const childFaulted = (state: HostState, fault: Fault & { child: string }): HostState =>
+/** A child (re)started on a component. A restart by hand forgets the restart intensity. */
+export const childStarted = (
+  state: HostState,
+  name: string,
+  component: { hash: string; callPath: CallPath },
+  how: 'new' | 'by-hand' | 'by-supervisor',
+  step: number,
+): HostState =>
   produce(state, (s) => {
-    const child = s.children[fault.child];
+    const before = s.children[name];
+    const child: Draft<ChildState> = before ?? { name, component: '', callPath: 'fast', status: 'running', restarts: 0, recentRestarts: [] };
+    child.component = component.hash;
+    child.callPath = component.callPath;
+    child.status = 'running';
+    delete child.restartAt;
+    if (how !== 'new') child.restarts += 1;
+    if (how === 'by-hand') child.recentRestarts = [];
+    if (how === 'by-supervisor') child.recentRestarts.push(step);
+    if (!before) s.children = sortedByName({ ...s.children, [name]: child });
+  });
+
+export const childStopped = (state: HostState, name: string): HostState =>
+  produce(state, (s) => {
+    const child = s.children[name];
     if (child) {
-      child.status = 'faulted';
-      child.fault = fault;
+      child.status = 'stopped';
+      delete child.restartAt;
     }
   });
+
+export const childRemoved = (state: HostState, name: string): HostState =>
+  produce(state, (s) => {
+    delete s.children[name];
+  });
+
+/**
+ * A child faulted: the supervisor's decision, after Erlang/OTP's restart intensity counted in
+ * steps. Within the policy it is due for a restart `backoff_steps` later; past it, quarantined.
+ */
+export const childFaulted = (state: HostState, fault: Fault & { child: string }, policy: RestartPolicy): HostState =>
+  produce(state, (s) => {
+    const child = s.children[fault.child];
+    if (!child) return;
+    child.fault = fault;
+    child.recentRestarts = child.recentRestarts.filter((step) => step > fault.step - policy.within_steps);
+    if (child.recentRestarts.length >= policy.max) {
+      child.status = 'quarantined';
+      delete child.restartAt;
+    } else {
+      child.status = 'faulted';
+      child.restartAt = fault.step + policy.backoff_steps;
+    }
+  });
+
+/** Faulted children whose restart is due at `step`, in name order. */
+export function dueRestarts(state: HostState, step: number): string[] {
+  return Object.values(state.children)
+    .filter((c) => c.status === 'faulted' && c.restartAt !== undefined && c.restartAt <= step)
+    .map((c) => c.name)
+    .sort(compare);
+}
 
 /** Code-unit order, never locale order: the same on every machine. */
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortedByName<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)));
 }

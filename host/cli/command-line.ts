@@ -1,0 +1,55 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * One command as a JSON line, on stdin or in an `--inputs` file:
+ * an input `{"rom": "input/NAME", "text" | "base64": ...}` or a lifecycle command
+ * `{"kill": "CHILD"}`, `{"restart": "CHILD"}`, `{"swap": "CHILD", "component": "PATH.wasm"}`.
+ */
+const Line = z.union([
+  z.strictObject({ rom: z.string().startsWith('input/'), text: z.string() }),
+  z.strictObject({ rom: z.string().startsWith('input/'), base64: z.base64() }),
+  z.strictObject({ kill: z.string() }),
+  z.strictObject({ restart: z.string() }),
+  z.strictObject({ swap: z.string(), component: z.string().min(1) }),
+]);
+
+export const LINE_FORMS =
+  '{"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"} or {"swap": "CHILD", "component": "PATH.wasm"}';
+
+export type Command =
+  | { readonly kind: 'publish'; readonly name: string; readonly content: Uint8Array }
+  | { readonly kind: 'kill'; readonly child: string }
+  | { readonly kind: 'restart'; readonly child: string }
+  | { readonly kind: 'swap'; readonly child: string; readonly component: string };
+
+/** Parses one line; a component path is resolved against `base` (the inputs file's folder, or the cwd). */
+export function parseCommandLine(line: string, base: string): Command {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new Error(`not JSON: ${abbreviate(line)}; a line is ${LINE_FORMS}`);
+  }
+  const parsed = Line.safeParse(json);
+  if (!parsed.success) throw new Error(`not a command: ${abbreviate(line)}; a line is ${LINE_FORMS}`);
+  const value = parsed.data;
+  if ('rom' in value) {
+    const content = 'text' in value ? new TextEncoder().encode(value.text) : new Uint8Array(Buffer.from(value.base64, 'base64'));
+    return { kind: 'publish', name: value.rom.slice('input/'.length), content };
+  }
+  if ('kill' in value) return { kind: 'kill', child: value.kill };
+  if ('restart' in value) return { kind: 'restart', child: value.restart };
+  return { kind: 'swap', child: value.swap, component: isAbsolute(value.component) ? value.component : resolve(base, value.component) };
+}
+
+/** `NAME=TEXT` from the command line. */
+export function parseInputFlag(flag: string): Command {
+  const at = flag.indexOf('=');
+  if (at <= 0) throw new Error(`--input ${flag}: expected NAME=TEXT, e.g. --input pointer=10,20`);
+  return { kind: 'publish', name: flag.slice(0, at), content: new TextEncoder().encode(flag.slice(at + 1)) };
+}
+
+function abbreviate(line: string): string {
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}

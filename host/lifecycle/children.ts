@@ -1,0 +1,173 @@
+import { Subject } from 'rxjs';
+import type { Component, Engine } from '../engine/index.js';
+import { RomhostError } from '../errors.js';
+import type { ChildSpec } from '../scenario/index.js';
+import type { Router } from '../sessions/index.js';
+import {
+  childFaulted,
+  childRemoved,
+  childStarted,
+  childStopped,
+  dueRestarts,
+  type Fault,
+  type HostState,
+} from '../state/index.js';
+import { Child } from './child.js';
+
+export type LifecycleAction = 'started' | 'restarted' | 'stopped' | 'removed' | 'swapped' | 'reconfigured' | 'faulted' | 'quarantined';
+
+/** Something the host did to a child, in the step it did it. */
+export interface LifecycleEvent {
+  readonly step: number;
+  readonly child: string;
+  readonly action: LifecycleAction;
+  /** The component hash, for started, restarted and swapped. */
+  readonly component?: string;
+}
+
+/** The host's snapshot, read and replaced by the lifecycle as children change. */
+export interface StateCell {
+  get(): HostState;
+  set(next: HostState): void;
+}
+
+/**
+ * The children of a host and everything that starts or stops them: scenario changes, kill,
+ * restart, swap, and the supervisor acting on faults under each child's restart policy.
+ * Every change runs inside a step and is recorded in the state and on `lifecycle$`.
+ */
+export class Children {
+  readonly #children = new Map<string, Child>();
+  readonly #lifecycle = new Subject<LifecycleEvent>();
+  readonly lifecycle$ = this.#lifecycle.asObservable();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly router: Router,
+    private readonly state: StateCell,
+  ) {}
+
+  /** The children by name, for the router's step loop. */
+  get map(): ReadonlyMap<string, Child> {
+    return this.#children;
+  }
+
+  get(name: string): Child {
+    const child = this.#children.get(name);
+    if (!child) throw new RomhostError('unknown-child', { child: name, known: [...this.#children.keys()] });
+    return child;
+  }
+
+  /** A new child, started on the ROMs that are there. */
+  create(spec: ChildSpec, component: Component, step: number): void {
+    const child = new Child(spec, component, this.engine, this.router.reader(spec.name));
+    this.#children.set(spec.name, child);
+    this.#start(child, step, 'new');
+  }
+
+  /** A child the scenario no longer names: stopped, and its reports forgotten. */
+  remove(name: string, step: number): void {
+    const child = this.get(name);
+    child.stop();
+    this.#children.delete(name);
+    for (const report of child.spec.reports) this.router.delete(`${name}/${report}`);
+    this.#set(childRemoved(this.state.get(), name));
+    this.#emit(step, name, 'removed');
+  }
+
+  /** Stops a child; its last reports stay as they were, and it stays down until restarted. */
+  kill(name: string, step: number): void {
+    this.get(name).stop();
+    this.#set(childStopped(this.state.get(), name));
+    this.#emit(step, name, 'stopped');
+  }
+
+  /** A fresh instance of the same component on the same ROMs. By hand, it also lifts a quarantine. */
+  restart(name: string, step: number, how: 'by-hand' | 'by-supervisor' = 'by-hand'): void {
+    const child = this.get(name);
+    child.stop();
+    this.#start(child, step, how);
+  }
+
+  /** A scenario change that the running instance cannot follow: a new instance on the new spec. */
+  replace(spec: ChildSpec, component: Component, step: number): void {
+    this.get(spec.name).stop();
+    const child = new Child(spec, component, this.engine, this.router.reader(spec.name));
+    this.#children.set(spec.name, child);
+    this.#start(child, step, 'by-hand');
+  }
+
+  /** A scenario change the running instance can follow: new config ROMs are delivered as changes. */
+  reconfigure(spec: ChildSpec, changedConfig: readonly string[], step: number): void {
+    const child = this.get(spec.name);
+    child.reconfigure(spec);
+    if (child.running) this.router.queueChanged(spec.name, changedConfig);
+    this.#emit(step, spec.name, 'reconfigured');
+  }
+
+  /**
+   * Swaps a child's component atomically: the candidate is instantiated and runs its first update
+   * on the child's ROMs before anything changes; if either fails, the old instance keeps running
+   * and the error says why. Its first reports are routed like any update's.
+   */
+  swap(name: string, component: Component, step: number): void {
+    const old = this.get(name);
+    const candidate = new Child(old.spec, component, this.engine, this.router.reader(name));
+    let submitted;
+    try {
+      candidate.start();
+      submitted = candidate.update(this.router.startNames(name));
+    } catch (e) {
+      if (!(e instanceof RomhostError)) throw e;
+      throw new RomhostError('swap-failed', { child: name, component: component.label, reason: e.message }, { cause: e });
+    }
+    old.stop();
+    this.#children.set(name, candidate);
+    this.#set(childStarted(this.state.get(), name, component, 'by-hand', step));
+    this.#emit(step, name, 'swapped', component.hash);
+    this.router.submit(step, name, submitted);
+  }
+
+  /** The supervisor: a faulted child is restarted under its policy, or quarantined past it. */
+  onFault(fault: Fault): void {
+    if (fault.child === undefined) return;
+    const child = this.#children.get(fault.child);
+    if (!child) return;
+    this.#set(childFaulted(this.state.get(), { ...fault, child: fault.child }, child.spec.restart));
+    const now = this.state.get().children[fault.child];
+    this.#emit(fault.step, fault.child, now?.status === 'quarantined' ? 'quarantined' : 'faulted');
+    if (now?.status === 'faulted' && now.restartAt !== undefined && now.restartAt <= fault.step) {
+      this.restart(fault.child, fault.step, 'by-supervisor');
+    }
+  }
+
+  /** Restarts the faulted children whose backoff has passed, at the start of `step`. */
+  restartDue(step: number): void {
+    for (const name of dueRestarts(this.state.get(), step)) this.restart(name, step, 'by-supervisor');
+  }
+
+  stopAll(): void {
+    for (const child of this.#children.values()) child.stop();
+  }
+
+  #start(child: Child, step: number, how: 'new' | 'by-hand' | 'by-supervisor'): void {
+    this.#set(childStarted(this.state.get(), child.name, child.component, how, step));
+    this.#emit(step, child.name, how === 'new' ? 'started' : 'restarted', child.component.hash);
+    try {
+      child.start();
+    } catch (e) {
+      if (!(e instanceof RomhostError)) throw e;
+      this.onFault(this.router.fault(step, e, child.name));
+      return;
+    }
+    this.router.queueStart(child.name);
+  }
+
+  #set(next: HostState): void {
+    this.state.set(next);
+  }
+
+  #emit(step: number, child: string, action: LifecycleAction, component?: string): void {
+    if (this.#lifecycle.observed) this.#lifecycle.next({ step, child, action, ...(component === undefined ? {} : { component }) });
+  }
+}
