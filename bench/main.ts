@@ -1,0 +1,30 @@
+/**
+ * romhost's benchmarks: `npm run bench`. One JSON line per measurement on stdout, progress on
+ * stderr. Never asserts timings; bench/README.md says what each figure means.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { instantiateBench } from './instantiate.js';
+import { repoRoot } from './paths.js';
+import { routeThroughput } from './route-throughput.js';
+import { emit, progress } from './stats.js';
+
+const root = repoRoot();
+const started = Date.now();
+const jco = JSON.parse(readFileSync(path.join(root, 'node_modules/@bytecodealliance/jco/package.json'), 'utf8')) as { version?: string };
+const cpus = os.cpus();
+emit({
+  bench: 'env',
+  node: process.version,
+  v8: process.versions.v8,
+  jco: jco.version ?? 'unknown',
+  cpu: cpus[0]?.model ?? 'unknown',
+  cores: cpus.length,
+  os: `${os.platform()} ${os.release()} ${os.arch()}`,
+  date: new Date().toISOString(),
+});
+
+await routeThroughput({ root, rounds: 9, roundMs: 300, warmupMs: 1000 });
+await instantiateBench({ root, iterations: 3000, warmup: 300, block: 100 });
+progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

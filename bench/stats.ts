@@ -1,0 +1,37 @@
+/** Small statistics and timing helpers for the benchmarks. */
+
+/** Nanoseconds since an arbitrary origin, as a number (precise to well under a microsecond over a run). */
+export function nowNs(): number {
+  return Number(process.hrtime.bigint());
+}
+
+export function median(xs: readonly number[]): number {
+  return quantile(xs, 0.5);
+}
+
+/** Nearest-rank quantile (q in (0, 1]); the median of an even count is the mean of the middle two. */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) throw new RangeError('no samples');
+  const sorted = [...xs].sort((a, b) => a - b);
+  if (q === 0.5 && sorted.length % 2 === 0) {
+    const hi = sorted.length / 2;
+    return (sorted[hi - 1]! + sorted[hi]!) / 2;
+  }
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+/** Rounds a figure to 3 significant digits for printing. */
+export function sig3(x: number): number {
+  return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(3));
+}
+
+/** Progress for a person: one short line on stderr. */
+export function progress(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+/** A measurement: one JSON line on stdout. */
+export function emit(record: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+}
