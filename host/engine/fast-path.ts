@@ -32,6 +32,13 @@ function hasExport(m: WebAssembly.Module, name: string, kind: WebAssembly.Import
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Enough for the ROM and report names of a child; more only costs a decode. */
+const NAMES_KEPT = 16;
+
+function equalAt(memory: Uint8Array, ptr: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (memory[ptr + i] !== bytes[i]) return false;
+  return true;
+}
 const encoder = new TextEncoder();
 
 interface Exports {
@@ -52,6 +59,8 @@ export class FastInstance implements ComponentInstance {
   #view = new DataView(new ArrayBuffer(0));
   /** Local ROM names are few and fixed per child: encode each once. */
   readonly #encoded = new Map<string, Uint8Array>();
+  /** Names the guest passed lately, decoded (see #string). */
+  readonly #names: { bytes: Uint8Array; text: string }[] = [];
 
   constructor(module: WebAssembly.Module, imports: ChildImports) {
     // wasm hands i32s to JS as signed numbers: `>>> 0` reads them as the u32 addresses they are.
@@ -100,16 +109,35 @@ export class FastInstance implements ComponentInstance {
     this.#view.setUint32(retPtr + 8, value.length, true);
   }
 
+  /**
+   * A name the guest passes: ROM and report names are few per child and passed again and again,
+   * so the last ones are kept with their bytes; comparing bytes costs less than decoding them.
+   */
   #string(ptr: number, len: number): string {
-    return utf8.decode(this.#memory(ptr, len).subarray(ptr, ptr + len));
+    const memory = this.#memory(ptr, len);
+    for (const known of this.#names) {
+      if (known.bytes.length === len && equalAt(memory, ptr, known.bytes)) return known.text;
+    }
+    const bytes = memory.slice(ptr, ptr + len);
+    const text = utf8.decode(bytes);
+    if (this.#names.length === NAMES_KEPT) this.#names.shift();
+    this.#names.push({ bytes, text });
+    return text;
   }
 
   #slice(ptr: number, len: number): Uint8Array {
     return this.#memory(ptr, len).slice(ptr, ptr + len);
   }
 
-  /** The guest's memory as bytes, re-viewed after growth; traps as the canonical ABI does when out of bounds. */
+  /**
+   * The guest's memory as bytes; traps as the canonical ABI does when out of bounds. Growth
+   * detaches the old buffer, whose view then has length 0: only then is `memory.buffer` read again
+   * (its getter is not free on this path). A detached view must never be handed out, even for
+   * zero bytes: set and slice throw on it.
+   */
   #memory(ptr: number, len: number): Uint8Array {
+    const known = this.#bytes.length;
+    if (ptr + len <= known && known !== 0) return this.#bytes;
     const buffer = this.#exports.memory.buffer;
     if (this.#bytes.buffer !== buffer) {
       this.#bytes = new Uint8Array(buffer);

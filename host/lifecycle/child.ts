@@ -13,7 +13,8 @@ export type Submitted = readonly [report: string, content: Uint8Array];
 export class Child {
   #instance: ComponentInstance | undefined;
   #submitted: Submitted[] = [];
-  #declared: ReadonlySet<string>;
+  /** Declared report → its source key `CHILD/REPORT`, built once: the router looks reports up by it. */
+  #sources: ReadonlyMap<string, string>;
 
   constructor(
     public spec: ChildSpec,
@@ -21,7 +22,7 @@ export class Child {
     private readonly engine: Engine,
     private readonly read: (name: string) => Uint8Array | undefined,
   ) {
-    this.#declared = new Set(spec.reports);
+    this.#sources = sourcesOf(spec);
   }
 
   get name(): string {
@@ -31,7 +32,12 @@ export class Child {
   /** Takes a spec that differs only in what a running instance can follow: config, restart policy. */
   reconfigure(spec: ChildSpec): void {
     this.spec = spec;
-    this.#declared = new Set(spec.reports);
+    this.#sources = sourcesOf(spec);
+  }
+
+  /** The source key of one of its declared reports. */
+  source(report: string): string {
+    return this.#sources.get(report)!;
   }
 
   get running(): boolean {
@@ -74,7 +80,7 @@ export class Child {
 
   #submit(name: string, content: Uint8Array): void {
     const { limits, reports } = this.spec;
-    if (!this.#declared.has(name)) throw new RomhostError('undeclared-report', { child: this.name, report: name, declared: reports });
+    if (!this.#sources.has(name)) throw new RomhostError('undeclared-report', { child: this.name, report: name, declared: reports });
     if (content.length > limits.report_kib * 1024) {
       throw new RomhostError('report-too-large', { child: this.name, report: name, bytes: content.length, limitKib: limits.report_kib });
     }
@@ -86,6 +92,10 @@ export class Child {
       throw new RomhostError('too-many-reports', { child: this.name, count: submitted.length + 1, limit: limits.reports_per_update });
     } else submitted.push([name, content]);
   }
+}
+
+function sourcesOf(spec: ChildSpec): ReadonlyMap<string, string> {
+  return new Map(spec.reports.map((report) => [report, `${spec.name}/${report}`]));
 }
 
 function reason(e: unknown): string {

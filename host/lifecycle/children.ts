@@ -125,7 +125,7 @@ export class Children {
     this.#children.set(name, candidate);
     this.#set(childStarted(this.state.get(), name, component, 'by-hand', step));
     this.#emit(step, name, 'swapped', component.hash);
-    this.router.submit(step, name, submitted);
+    this.router.submit(step, candidate, submitted);
   }
 
   /** The supervisor: a faulted child is restarted under its policy, or quarantined past it. */

@@ -93,11 +93,11 @@ export class Router {
   }
 
   /** Applies the reports a child submitted in one update: each that changed is routed on. */
-  submit(step: number, child: string, submitted: readonly Submitted[]): void {
+  submit(step: number, child: Child, submitted: readonly Submitted[]): void {
     for (const [report, content] of submitted) {
-      const source = `${child}/${report}`;
+      const source = child.source(report);
       if (this.set(source, content) && this.#reports.observed) {
-        this.#reports.next({ step, child, report, source, content });
+        this.#reports.next({ step, child: child.name, report, source, content });
       }
     }
   }
@@ -130,7 +130,7 @@ export class Router {
         onFault(this.fault(step, e, child.name));
         continue;
       }
-      this.submit(step, child.name, submitted);
+      this.submit(step, child, submitted);
     }
   }
 
