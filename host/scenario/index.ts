@@ -6,7 +6,5 @@ export { DEFAULT_LIMITS, DEFAULT_RESTART } from './limits.js';
 /** The route text of a source (`CHILD/REPORT`, `input/NAME`, `host/state`): one spelling for every part. */
 export { formatSource } from './source.js';
 export type { Scenario, ChildSpec, ComponentRef, RomSource, Limits, RestartPolicy } from './types.js';
-export { diffByName } from './reconcile.js';
-export type { Diff } from './reconcile.js';
 export { childChanges } from './child-changes.js';
 export type { ChildChanges, PlacedChild } from './child-changes.js';

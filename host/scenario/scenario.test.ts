@@ -367,6 +367,7 @@ test('the public face exports exactly these values', async () => {
   expect(Object.keys(await import('./index.js')).sort()).toEqual([
     'DEFAULT_LIMITS',
     'DEFAULT_RESTART',
+    'childChanges',
     'formatSource',
     'loadScenario',
     'parseScenario',
