@@ -42,6 +42,8 @@ export interface Host {
   read(source: string): Uint8Array | undefined;
   /** Every report's current value by `CHILD/REPORT`, sorted. */
   reports(): ReadonlyMap<string, Uint8Array>;
+  /** A ROM session on a source (`CHILD/REPORT`, `input/NAME`, `host/state`): its current value, if any, then each new one. */
+  rom$(source: string): Observable<Uint8Array>;
   readonly state: HostState;
   readonly state$: Observable<HostState>;
   readonly reports$: Observable<ReportChange>;
@@ -136,6 +138,10 @@ class RomHost implements Host {
 
   read(source: string): Uint8Array | undefined {
     return this.#router.value(source);
+  }
+
+  rom$(source: string): Observable<Uint8Array> {
+    return this.#router.rom$(source);
   }
 
   reports(): ReadonlyMap<string, Uint8Array> {

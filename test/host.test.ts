@@ -20,6 +20,22 @@ describe('routing', () => {
     expect([...host.reports().keys()]).toEqual(['counter/count', 'counter/state', 'plus-one/out']);
   });
 
+  it('gives a ROM session per source: its current value, then each change', async () => {
+    const { host } = await started(COUNTER_CHAIN);
+    await host.publish('input', 'a');
+    const seen: (string | undefined)[] = [];
+    const session = host.rom$('plus-one/out').subscribe((v) => seen.push(text(v)));
+    const inputs: (string | undefined)[] = [];
+    host.rom$('input/input').subscribe((v) => inputs.push(text(v)));
+    await host.publish('input', 'b');
+    await host.publish('input', 'b');
+    await host.publish('input', 'c');
+    session.unsubscribe();
+    await host.publish('input', 'd');
+    expect(seen).toEqual(['2', '3', '4']);
+    expect(inputs).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('compiles a component once for all the children that run it', async () => {
     const engine = new Engine();
     const { host } = await started(

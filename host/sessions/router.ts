@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { concat, defer, filter, map, of, Subject, type Observable } from 'rxjs';
 import { RomhostError } from '../errors.js';
 import type { Child, Submitted } from '../lifecycle/index.js';
 import { compare, type Fault } from '../state/index.js';
@@ -25,12 +25,25 @@ export class Router {
   readonly #queue = new DirtyQueue();
   readonly #reports = new Subject<ReportChange>();
   readonly #faults = new Subject<Fault>();
+  readonly #changes = new Subject<{ readonly source: string; readonly content: Uint8Array }>();
   /** Every fault of the step under way, wherever it was raised. */
   #stepFaults: Fault[] = [];
   #table: RouteTable = { subscribers: new Map(), routes: new Map() };
 
   readonly reports$ = this.#reports.asObservable();
   readonly faults$ = this.#faults.asObservable();
+
+  /** A ROM session: the source's current value, if it has one, then each new value. */
+  rom$(source: string): Observable<Uint8Array> {
+    return defer(() => {
+      const current = this.#values.get(source);
+      const changes = this.#changes.pipe(
+        filter((c) => c.source === source),
+        map((c) => c.content),
+      );
+      return current === undefined ? changes : concat(of(current), changes);
+    });
+  }
 
   get table(): RouteTable {
     return this.#table;
@@ -62,6 +75,7 @@ export class Router {
     const current = this.#values.get(source);
     if (current !== undefined && equalBytes(current, content)) return false;
     this.#values.set(source, content);
+    if (this.#changes.observed) this.#changes.next({ source, content });
     const subscribers = this.#table.subscribers.get(source);
     if (subscribers) for (const s of subscribers) this.#queue.mark(s.child, s.rom);
     return true;
