@@ -1,0 +1,75 @@
+import type Binaryen from 'binaryen';
+import { cFunction, type BinaryenApi } from './binaryen.js';
+import type { ExpressionKinds, Slot } from './expression-kinds.js';
+import { definedFunctions } from './functions.js';
+
+/**
+ * A call-depth counter: every function entry adds one to the depth global and traps
+ * (`unreachable`) above `max`; every exit, by falling off the end or by `return`, takes the one
+ * back. V8's own stack overflow comes at a depth that depends on frame sizes and tiers; this one
+ * comes at the same call on every run. (A trap leaves the counter as it was: the host resets it
+ * before each call.)
+ */
+export function countCallDepth(
+  b: BinaryenApi,
+  module: Binaryen.Module,
+  kinds: ExpressionKinds,
+  depth: string,
+  max: number,
+): void {
+  const c = {
+    getId: cFunction(b, '_BinaryenExpressionGetId'),
+    getType: cFunction(b, '_BinaryenExpressionGetType'),
+    returnValue: cFunction(b, '_BinaryenReturnGetValue'),
+    setReturnValue: cFunction(b, '_BinaryenReturnSetValue'),
+    results: cFunction(b, '_BinaryenFunctionGetResults'),
+    addVar: cFunction(b, '_BinaryenFunctionAddVar'),
+  };
+  const returnId = kinds.id('Return');
+  const get = () => module.global.get(depth, b.i32);
+  const enter = () => [
+    module.global.set(depth, module.i32.add(get(), module.i32.const(1))),
+    module.if(module.i32.gt_u(get(), module.i32.const(max)), module.unreachable()),
+  ];
+  const leave = () => module.global.set(depth, module.i32.sub(get(), module.i32.const(1)));
+
+  for (const { func, name, body } of definedFunctions(b, module)) {
+    const results = c.results(func);
+    /** One local holds the results on their way out; added on first need. */
+    let local: number | undefined;
+    const resultLocal = () => (local ??= c.addVar(func, results));
+
+    let root = body;
+    const returns: Slot[] = [];
+    const work: Slot[] = [{ expr: body, set: (e) => (root = e) }];
+    while (work.length > 0) {
+      const slot = work.pop()!;
+      if (c.getId(slot.expr) === returnId) returns.push(slot);
+      work.push(...kinds.operands(slot.expr, name));
+    }
+    // Innermost first: a return inside another's value is replaced before that value moves.
+    for (const slot of returns.reverse()) {
+      const ret = slot.expr;
+      const value = c.returnValue(ret);
+      if (!value) {
+        slot.set(module.block(null, [leave(), ret], b.auto));
+      } else if (c.getType(value) !== b.unreachable) {
+        // The value is computed (its calls count their own depth) before this frame is left.
+        c.setReturnValue(ret, module.local.get(resultLocal(), results));
+        slot.set(module.block(null, [module.local.set(resultLocal(), value), leave(), ret], b.auto));
+      }
+    }
+
+    let wrapped: number;
+    if (results === b.none) wrapped = module.block(null, [...enter(), root, leave()], b.auto);
+    else if (c.getType(root) === b.unreachable) wrapped = module.block(null, [...enter(), root], b.auto);
+    else {
+      wrapped = module.block(
+        null,
+        [...enter(), module.local.set(resultLocal(), root), leave(), module.local.get(resultLocal(), results)],
+        b.auto,
+      );
+    }
+    b.Function.setBody(func, wrapped);
+  }
+}

@@ -1,0 +1,13 @@
+/** The exports a rewritten module gains: the host's handles on the injected counters. */
+
+/** Mutable i64: the fuel left. The host sets it before each call; below zero after a trap = fuel exhausted. */
+export const FUEL_GLOBAL = 'romhost_fuel';
+
+/** Mutable i32: the call depth. The host sets it to 0 before each call; above the maximum after a trap = too deep. */
+export const DEPTH_GLOBAL = 'romhost_depth';
+
+/**
+ * The module's start function, when fuel is metered: a `start` section would run during
+ * instantiation, before the host could set the fuel, so it runs when the host calls this export.
+ */
+export const START_EXPORT = 'romhost_start';

@@ -1,0 +1,235 @@
+import { parse } from '@bytecodealliance/jco';
+import { describe, expect, it } from 'vitest';
+import { i64Const, loadBinaryen } from './binaryen.js';
+import { expressionKinds } from './expression-kinds.js';
+import { meterFuel } from './fuel.js';
+import {
+  DEPTH_GLOBAL,
+  FUEL_GLOBAL,
+  fuelLeft,
+  resetCounters,
+  rewriteCore,
+  RewriteError,
+  START_EXPORT,
+  trapCause,
+  type RewriteOptions,
+} from './index.js';
+import { featureMask } from './read-module.js';
+
+const METERED: RewriteOptions = { fuel: true, maxCallDepth: 500 };
+
+async function instantiate(wat: string, options: RewriteOptions): Promise<WebAssembly.Exports> {
+  const bytes = await rewriteCore(await parse(wat), options);
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).exports;
+}
+
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a trap');
+}
+
+const call = (exports: WebAssembly.Exports, name: string, ...args: unknown[]) =>
+  (exports[name] as (...a: unknown[]) => unknown)(...args);
+
+const ENDLESS = `(module
+  (global $laps (export "laps") (mut i32) (i32.const 0))
+  (func (export "run")
+    (loop $again
+      (global.set $laps (i32.add (global.get $laps) (i32.const 1)))
+      (br $again))))`;
+
+describe('fuel', () => {
+  it('stops an endless loop at the same iteration on every run, with the fuel below zero', async () => {
+    const bytes = await rewriteCore(await parse(ENDLESS), METERED);
+    const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    const laps: number[] = [];
+    const left: (bigint | undefined)[] = [];
+    for (let run = 0; run < 5; run++) {
+      const exports = new WebAssembly.Instance(module).exports;
+      resetCounters(exports, 1_000_000n);
+      const trap = thrown(() => call(exports, 'run'));
+      expect(trap).toBeInstanceOf(WebAssembly.RuntimeError);
+      expect(trapCause(exports, METERED)).toBe('fuel');
+      laps.push((exports['laps'] as WebAssembly.Global).value as number);
+      left.push(fuelLeft(exports));
+    }
+    expect(new Set(laps).size).toBe(1);
+    expect(new Set(left).size).toBe(1);
+    expect(laps[0]).toBeGreaterThan(100_000);
+    expect(left[0]).toBeLessThan(0n);
+  });
+
+  it('charges the same for the same call, and lets the call finish within its budget', async () => {
+    const exports = await instantiate(
+      `(module (func $fib (export "fib") (param i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+          (then (local.get 0))
+          (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                         (call $fib (i32.sub (local.get 0) (i32.const 2))))))))`,
+      METERED,
+    );
+    const spent: bigint[] = [];
+    for (let i = 0; i < 3; i++) {
+      resetCounters(exports, 10_000_000n);
+      expect(call(exports, 'fib', 20)).toBe(6765);
+      spent.push(10_000_000n - fuelLeft(exports)!);
+    }
+    expect(new Set(spent).size).toBe(1);
+    // 21,891 calls of about a dozen instructions each.
+    expect(spent[0]).toBeGreaterThan(200_000n);
+    resetCounters(exports, spent[0]! - 1n);
+    expect(thrown(() => call(exports, 'fib', 20))).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(trapCause(exports, METERED)).toBe('fuel');
+  });
+
+  it('meters a loop inside the operands of table.fill, which binaryen.js does not expose', async () => {
+    const exports = await instantiate(
+      `(module (table 1 funcref)
+        (func (export "run")
+          (table.fill 0 (i32.const 0) (ref.null func)
+            (loop $spin (result i32) (br $spin)))))`,
+      METERED,
+    );
+    resetCounters(exports, 10_000n);
+    expect(thrown(() => call(exports, 'run'))).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(trapCause(exports, METERED)).toBe('fuel');
+  });
+
+  it('moves a start function to an export, to run once the host has set the fuel', async () => {
+    const bytes = await rewriteCore(await parse(`(module (func $forever (loop $l (br $l))) (start $forever))`), METERED);
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).exports;
+    resetCounters(exports, 1000n);
+    expect(thrown(() => call(exports, START_EXPORT))).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(trapCause(exports, METERED)).toBe('fuel');
+  });
+});
+
+describe('call depth', () => {
+  const RECURSION = `(module
+    (func $down (export "down") (param i32) (result i32)
+      (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))
+      (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))
+    (func $forever (export "forever") (param i32) (result i32)
+      (call $forever (i32.add (local.get 0) (i32.const 1)))))`;
+
+  it('traps unbounded recursion at the maximum depth, on every run', async () => {
+    const exports = await instantiate(RECURSION, METERED);
+    for (let run = 0; run < 3; run++) {
+      resetCounters(exports, 1n << 40n);
+      expect(thrown(() => call(exports, 'forever', 0))).toBeInstanceOf(WebAssembly.RuntimeError);
+      expect(trapCause(exports, METERED)).toBe('depth');
+      expect((exports[DEPTH_GLOBAL] as WebAssembly.Global).value).toBe(501);
+    }
+  });
+
+  it('counts every exit, by return or by falling off the end', async () => {
+    const exports = await instantiate(RECURSION, METERED);
+    resetCounters(exports, 1n << 40n);
+    expect(call(exports, 'down', 499)).toBe(499);
+    expect((exports[DEPTH_GLOBAL] as WebAssembly.Global).value).toBe(0);
+    expect(thrown(() => call(exports, 'down', 500))).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(trapCause(exports, METERED)).toBe('depth');
+  });
+
+  it('counts depth without fuel, and fuel without depth', async () => {
+    const depthOnly = await instantiate(RECURSION, { fuel: false, maxCallDepth: 10 });
+    expect(depthOnly[FUEL_GLOBAL]).toBeUndefined();
+    expect(thrown(() => call(depthOnly, 'forever', 0))).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(trapCause(depthOnly, { maxCallDepth: 10 })).toBe('depth');
+    const fuelOnly = await instantiate(ENDLESS, { fuel: true });
+    expect(fuelOnly[DEPTH_GLOBAL]).toBeUndefined();
+  });
+});
+
+describe('memory cap', () => {
+  const MEMORY = (limits: string) => `(module
+    (memory (export "memory") ${limits})
+    (data (i32.const 100) "kept")
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
+
+  it('makes memory.grow past the cap return -1, with or without a declared maximum', async () => {
+    for (const limits of ['1', '1 100']) {
+      const exports = await instantiate(MEMORY(limits), { fuel: false, maxMemoryPages: 4 });
+      expect(call(exports, 'grow', 3)).toBe(1);
+      expect(call(exports, 'grow', 1)).toBe(-1);
+      expect((exports['memory'] as WebAssembly.Memory).buffer.byteLength).toBe(4 * 65536);
+    }
+  });
+
+  it('keeps a lower declared maximum', async () => {
+    const exports = await instantiate(MEMORY('1 2'), { fuel: false, maxMemoryPages: 4 });
+    expect(call(exports, 'grow', 2)).toBe(-1);
+    expect(call(exports, 'grow', 1)).toBe(1);
+  });
+
+  it('keeps the data segments, with and without the other rewrites', async () => {
+    for (const options of [{ fuel: false, maxMemoryPages: 4 }, { ...METERED, maxMemoryPages: 4 }]) {
+      const exports = await instantiate(MEMORY('1'), options);
+      const bytes = new Uint8Array((exports['memory'] as WebAssembly.Memory).buffer, 100, 4);
+      expect(new TextDecoder().decode(bytes)).toBe('kept');
+    }
+  });
+
+  it('refuses a memory whose minimum is above the cap, saying so', async () => {
+    const refusal = rewriteCore(await parse(MEMORY('8')), { fuel: false, maxMemoryPages: 4 });
+    await expect(refusal).rejects.toThrow(RewriteError);
+    await expect(refusal).rejects.toThrow('memory 0 needs at least 8 pages of 64 KiB (0.5 MiB), above the cap of 4 pages (0.25 MiB)');
+  });
+
+  it('leaves imported memories alone', async () => {
+    const bytes = await rewriteCore(await parse(`(module (import "m" "memory" (memory 1)))`), { fuel: false, maxMemoryPages: 4 });
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 });
+    expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: { memory } })).not.toThrow();
+  });
+});
+
+describe('refusals', () => {
+  it('refuses a module with an expression kind it does not meter, naming function and kind', async () => {
+    // binaryen reads atomic.fence without the threads feature: the walker is the lock.
+    const threads = await parse(`(module (func (export "f") (atomic.fence)))`);
+    await expect(rewriteCore(threads, METERED)).rejects.toThrow(
+      'function 0: AtomicFence cannot be metered (threads: shared memory and atomics are not metered); build it without it',
+    );
+  });
+
+  it('refuses a module binaryen cannot read, naming the features it meters', async () => {
+    // Valid, but binaryen 132 keeps no declarative element segments to table.init from.
+    const declarative = await parse(`(module (table 1 funcref) (elem $e declare func $f) (func $f)
+      (func (table.init $e (i32.const 0) (i32.const 0) (i32.const 1))))`);
+    await expect(rewriteCore(declarative, METERED)).rejects.toThrow(
+      /^cannot be read by binaryen with the features romhost meters \(MutableGlobals, .*\): it uses another/,
+    );
+  });
+
+  it('refuses an expression kind the walker does not meter, even when binaryen reads it', async () => {
+    const b = await loadBinaryen();
+    const module = new b.Module();
+    try {
+      module.setFeatures(b.Features.All);
+      module.addFunction('fenced', b.none, b.none, [], module.atomic.fence());
+      module.addGlobal('fuel', b.i64, true, i64Const(module, 0n));
+      const kinds = expressionKinds(b, featureMask(b));
+      expect(() => meterFuel(b, module, kinds, 'fuel')).toThrow(
+        'function fenced: AtomicFence cannot be metered (threads: shared memory and atomics are not metered)',
+      );
+    } finally {
+      module.dispose();
+    }
+  });
+
+  it('knows every expression kind of its binaryen.js', async () => {
+    const b = await loadBinaryen();
+    expect(expressionKinds(b, featureMask(b)).unlisted).toEqual([]);
+  });
+
+  it('refuses invalid modules and names it reserves', async () => {
+    await expect(rewriteCore(Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 99), METERED)).rejects.toThrow('is not a valid core WebAssembly module');
+    const taken = await parse(`(module (global (export "${FUEL_GLOBAL}") i32 (i32.const 0)))`);
+    await expect(rewriteCore(taken, METERED)).rejects.toThrow(`already exports "${FUEL_GLOBAL}"`);
+    await expect(rewriteCore(taken, { fuel: false, maxCallDepth: 0 })).rejects.toThrow('maxCallDepth 0 is not an integer');
+  });
+});
