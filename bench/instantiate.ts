@@ -2,18 +2,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Engine, type ChildImports } from '../host/index.js';
 import { mainCoreModule } from './core-module.js';
+import { sampleInterleaved, type InterleaveOptions, type Sample } from './interleave.js';
 import { COUNTER_WASM } from './paths.js';
-import { emit, median, nowNs, progress, quantile, sig3 } from './stats.js';
+import { emitLatency, median, nowNs, quantile, sig3 } from './stats.js';
 
-export interface InstantiateOptions {
+export interface InstantiateOptions extends InterleaveOptions {
   readonly root: string;
-  readonly iterations: number;
-  readonly warmup: number;
-  /** Iterations of one side before switching to the next: sides alternate in blocks this long. */
-  readonly block: number;
 }
-
-type Sample = () => Promise<number>;
 
 /**
  * instantiate: one more instance of an already compiled component through romhost's engine
@@ -61,38 +56,19 @@ export async function instantiateBench(opts: InstantiateOptions): Promise<void> 
     ],
   ];
 
-  progress(`instantiate: warm-up (${opts.warmup} per side)`);
-  for (const [, sample] of sides) for (let i = 0; i < opts.warmup; i++) await sample();
-
-  progress(`instantiate: ${opts.iterations} per side, alternating in blocks of ${opts.block}`);
-  const samples = new Map<string, number[]>(sides.map(([name]) => [name, []]));
-  for (let done = 0, b = 0; done < opts.iterations; done += opts.block, b++) {
-    const n = Math.min(opts.block, opts.iterations - done);
-    for (let k = 0; k < sides.length; k++) {
-      const [name, sample] = sides[(b + k) % sides.length]!;
-      const into = samples.get(name)!;
-      for (let i = 0; i < n; i++) into.push((await sample()) / 1000);
-    }
-  }
+  const ns = await sampleInterleaved('instantiate', sides, opts);
   sink = undefined;
   void sink;
 
-  const stat = (name: string, q: number) => quantile(samples.get(name)!, q);
-  const romhost = median(samples.get('romhost')!);
-  const baseline = median(samples.get('baseline')!);
-  emit({
+  const us = (name: string) => ns.get(name)!.map((x) => x / 1000);
+  const sync = us('sync');
+  emitLatency({
     bench: 'instantiate',
     unit: 'µs',
-    romhost: sig3(romhost),
-    baseline: sig3(baseline),
-    baseline_name: 'await WebAssembly.instantiate(compiled main core module, imports)',
-    ratio: sig3(romhost / baseline),
-    goal: '<= 1.5 (median)',
-    goal_met: romhost / baseline <= 1.5,
-    romhost_p99: sig3(stat('romhost', 0.99)),
-    baseline_p99: sig3(stat('baseline', 0.99)),
-    sync_instance: sig3(median(samples.get('sync')!)),
-    sync_instance_p99: sig3(stat('sync', 0.99)),
-    iterations: opts.iterations,
+    romhost: us('romhost'),
+    baseline: us('baseline'),
+    baselineName: 'await WebAssembly.instantiate(compiled main core module, imports)',
+    goals: [{ text: '<= 1.5 (median)', met: (_, ratio) => ratio <= 1.5 }],
+    extra: { sync_instance: sig3(median(sync)), sync_instance_p99: sig3(quantile(sync, 0.99)), iterations: opts.iterations },
   });
 }

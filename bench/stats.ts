@@ -35,3 +35,45 @@ export function progress(line: string): void {
 export function emit(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(record)}\n`);
 }
+
+/** A goal on the medians of a latency comparison. */
+export interface LatencyGoal {
+  readonly text: string;
+  met(romhostMedian: number, ratio: number): boolean;
+}
+
+export interface Latency {
+  readonly bench: string;
+  readonly unit: string;
+  /** Samples in `unit`. */
+  readonly romhost: readonly number[];
+  readonly baseline: readonly number[];
+  readonly baselineName: string;
+  readonly goals?: readonly LatencyGoal[];
+  /** More fields, after the standard ones. */
+  readonly extra?: Record<string, unknown>;
+}
+
+/**
+ * The line of a latency comparison: medians, their ratio (romhost / baseline), the goals on them
+ * (`goal_met` is all of them; `goal_met_each` when there are several), then both p99s.
+ */
+export function emitLatency(l: Latency): void {
+  const x = median(l.romhost);
+  const y = median(l.baseline);
+  const goals = l.goals ?? [];
+  const met = goals.map((g) => g.met(x, x / y));
+  emit({
+    bench: l.bench,
+    unit: l.unit,
+    romhost: sig3(x),
+    baseline: sig3(y),
+    baseline_name: l.baselineName,
+    ratio: sig3(x / y),
+    ...(goals.length === 0 ? {} : { goal: goals.map((g) => g.text).join('; '), goal_met: met.every(Boolean) }),
+    ...(goals.length > 1 ? { goal_met_each: met } : {}),
+    romhost_p99: sig3(quantile(l.romhost, 0.99)),
+    baseline_p99: sig3(quantile(l.baseline, 0.99)),
+    ...l.extra,
+  });
+}
