@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { instantiateBench } from './instantiate.js';
 import { repoRoot } from './paths.js';
+import { restartBench } from './restart.js';
 import { routeThroughput } from './route-throughput.js';
 import { emit, progress } from './stats.js';
+import { swapPause } from './swap-pause.js';
 
 const root = repoRoot();
 const started = Date.now();
@@ -27,4 +29,10 @@ emit({
 
 await routeThroughput({ root, rounds: 9, roundMs: 300, warmupMs: 1000 });
 await instantiateBench({ root, iterations: 3000, warmup: 300, block: 100 });
+await swapPause({
+  root,
+  warm: { iterations: 10000, warmup: 500, block: 250 },
+  cold: { iterations: 200, warmup: 10, block: 20 },
+});
+await restartBench({ root, iterations: 20000, warmup: 500, block: 500 });
 progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -19,5 +19,6 @@ export function repoRoot(): string {
 }
 
 export const COUNTER_WASM = 'components/counter-wat/counter-wat.wasm';
+export const COUNTER_HIDDEN_WASM = 'components/counter-hidden-wat/counter-hidden-wat.wasm';
 export const ADDER_WASM = 'components/adder-wat/adder-wat.wasm';
 export const SCENARIO = 'examples/counter/scenario.yaml';
