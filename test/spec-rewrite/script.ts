@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resetCounters, START_EXPORT, trapCause, type RewriteOptions, type TrapCause } from '../../host/engine/rewrite/index.js';
+import { Counters, START_EXPORT, type RewriteOptions, type TrapCause } from '../../host/engine/rewrite/index.js';
 import { withFloatBits } from './call-wrappers.js';
 import type { Action, Command, Value } from './commands.js';
 import { argument, globalMismatch, mismatch } from './values.js';
@@ -35,7 +35,7 @@ const spectest = new WebAssembly.Module(spectestModule() as Uint8Array<ArrayBuff
 export class Script {
   readonly #registry = new Map<string, Exports>([['spectest', new WebAssembly.Instance(spectest).exports]]);
   readonly #named = new Map<string, Exports>();
-  readonly #rewritten: Exports[] = [];
+  readonly #rewritten: Counters[] = [];
   #current: Exports | undefined;
 
   constructor(
@@ -134,7 +134,7 @@ export class Script {
     const imports = Object.fromEntries(this.#registry) as WebAssembly.Imports;
     const { exports } = new WebAssembly.Instance(module, imports);
     if (this.prepare.mode === 'rewritten') {
-      this.#rewritten.push(exports);
+      this.#rewritten.push(new Counters(exports));
       const start = exports[START_EXPORT];
       if (typeof start === 'function') {
         this.#arm();
@@ -151,13 +151,13 @@ export class Script {
   /** Before each call: fuel and depth of every rewritten instance, since calls cross modules. */
   #arm(): void {
     if (this.prepare.mode !== 'rewritten') return;
-    for (const exports of this.#rewritten) resetCounters(exports, this.prepare.fuel);
+    for (const counters of this.#rewritten) counters.reset(this.prepare.fuel);
   }
 
   #trapCause(): TrapCause | undefined {
     if (this.prepare.mode !== 'rewritten') return undefined;
     const { options } = this.prepare;
-    return this.#rewritten.map((e) => trapCause(e, options)).find((c) => c !== undefined);
+    return this.#rewritten.map((c) => c.trapCause(options)).find((c) => c !== undefined);
   }
 
   #bytes(filename: string): Uint8Array {

@@ -41,7 +41,7 @@ export function countCallDepth(
 
     let root = body;
     const returns: Slot[] = [];
-    const work: Slot[] = [{ expr: body, set: (e) => (root = e) }];
+    const work: Slot[] = [{ expr: body, get: () => root, set: (e) => (root = e) }];
     while (work.length > 0) {
       const slot = work.pop()!;
       if (c.getId(slot.expr) === returnId) returns.push(slot);

@@ -92,9 +92,10 @@ const REFUSED: readonly (readonly [reason: string, kinds: readonly string[]])[] 
   ['wide arithmetic is not metered', ['WideIntAddSub', 'WideIntMul']],
 ];
 
-/** One operand of an expression, and how to put another expression in its place. */
+/** One operand of an expression (as it was when listed), how to read it now, and how to replace it. */
 export interface Slot {
   readonly expr: number;
+  get(): number;
   set(expr: number): void;
 }
 
@@ -178,7 +179,7 @@ function accessors(b: BinaryenApi, kind: string, operands: readonly Operand[]): 
       const set = cFunction(b, `_Binaryen${kind}Set${operand}`);
       return (expr: number, into: Slot[]) => {
         const child = get(expr);
-        if (child) into.push({ expr: child, set: (e) => void set(expr, e) });
+        if (child) into.push({ expr: child, get: () => get(expr), set: (e) => void set(expr, e) });
       };
     }
     const count: CFunction = cFunction(b, `_Binaryen${kind}Get${operand.count}`);
@@ -186,7 +187,7 @@ function accessors(b: BinaryenApi, kind: string, operands: readonly Operand[]): 
     const set = cFunction(b, `_Binaryen${kind}Set${operand.at}`);
     return (expr: number, into: Slot[]) => {
       const n = count(expr);
-      for (let i = 0; i < n; i++) into.push({ expr: get(expr, i), set: (e) => void set(expr, i, e) });
+      for (let i = 0; i < n; i++) into.push({ expr: get(expr, i), get: () => get(expr, i), set: (e) => void set(expr, i, e) });
     };
   });
   return (expr) => {
@@ -198,5 +199,6 @@ function accessors(b: BinaryenApi, kind: string, operands: readonly Operand[]): 
 
 /** An operand reached through its field's address in binaryen's memory (opaque-operands.ts). */
 function rawSlot(b: BinaryenApi, address: number): Slot {
-  return { expr: b.__i32_load(address) >>> 0, set: (e) => b.__i32_store(address, e) };
+  const get = () => b.__i32_load(address) >>> 0;
+  return { expr: get(), get, set: (e) => b.__i32_store(address, e) };
 }

@@ -4,8 +4,8 @@
 export { rewriteCore } from './rewrite-core.js';
 export type { RewriteOptions } from './rewrite-core.js';
 export { DEPTH_GLOBAL, FUEL_GLOBAL, START_EXPORT } from './names.js';
-export { fuelLeft, resetCounters, trapCause } from './trap-cause.js';
-export type { TrapCause } from './trap-cause.js';
+export { Counters, fuelLeft, resetCounters, trapCause } from './counters.js';
+export type { TrapCause } from './counters.js';
 export { RewriteError } from './rewrite-error.js';
 export type { RewriteErrorCode } from './rewrite-error.js';
 export { METERED_FEATURES } from './read-module.js';

@@ -4,6 +4,7 @@ import { i64Const, loadBinaryen } from './binaryen.js';
 import { expressionKinds } from './expression-kinds.js';
 import { meterFuel } from './fuel.js';
 import {
+  Counters,
   DEPTH_GLOBAL,
   FUEL_GLOBAL,
   fuelLeft,
@@ -50,12 +51,13 @@ describe('fuel', () => {
     const left: (bigint | undefined)[] = [];
     for (let run = 0; run < 5; run++) {
       const exports = new WebAssembly.Instance(module).exports;
-      resetCounters(exports, 1_000_000n);
+      const counters = new Counters(exports);
+      counters.reset(1_000_000n);
       const trap = thrown(() => call(exports, 'run'));
       expect(trap).toBeInstanceOf(WebAssembly.RuntimeError);
-      expect(trapCause(exports, METERED)).toBe('fuel');
+      expect(counters.trapCause(METERED)).toBe('fuel');
       laps.push((exports['laps'] as WebAssembly.Global).value as number);
-      left.push(fuelLeft(exports));
+      left.push(counters.fuelLeft);
     }
     expect(new Set(laps).size).toBe(1);
     expect(new Set(left).size).toBe(1);
@@ -84,6 +86,34 @@ describe('fuel', () => {
     resetCounters(exports, spent[0]! - 1n);
     expect(thrown(() => call(exports, 'fib', 20))).toBeInstanceOf(WebAssembly.RuntimeError);
     expect(trapCause(exports, METERED)).toBe('fuel');
+  });
+
+  it('charges loops in call operands, in callees and through the host, with no refund at calls', async () => {
+    const spin = (n: string) => `(block $done (loop $l (br_if $done (i32.ge_u (local.get $i) (${n})))
+      (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))`;
+    const bytes = await rewriteCore(
+      await parse(`(module
+        (import "host" "again" (func $again (param i32) (result i32)))
+        (func $id (param i32) (result i32) (local.get 0))
+        (func $spin (export "inCallee") (param $n i32) (result i32) (local $i i32) ${spin('local.get $n')} (local.get $n))
+        (func (export "inOperand") (param $n i32) (result i32) (local $i i32)
+          (call $id (block (result i32) ${spin('local.get $n')} (local.get $n))))
+        (func (export "throughHost") (param $n i32) (result i32) (call $again (local.get $n))))`),
+      METERED,
+    );
+    let exports: WebAssembly.Exports = {};
+    const again = (n: number) => call(exports, 'inCallee', n);
+    exports = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { host: { again } }).exports;
+    const spent = (f: string, n: number) => {
+      resetCounters(exports, 1n << 40n);
+      expect(call(exports, f, n)).toBe(n);
+      return Number((1n << 40n) - fuelLeft(exports)!);
+    };
+    for (const f of ['inCallee', 'inOperand', 'throughHost']) {
+      const perThousand = spent(f, 2000) - spent(f, 1000);
+      expect(perThousand, f).toBeGreaterThanOrEqual(1000 * 5);
+      expect(spent(f, 3000) - spent(f, 2000), f).toBe(perThousand);
+    }
   });
 
   it('meters a loop inside the operands of table.fill, which binaryen.js does not expose', async () => {
