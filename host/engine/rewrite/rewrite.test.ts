@@ -65,6 +65,12 @@ describe('fuel', () => {
     expect(left[0]).toBeLessThan(0n);
   });
 
+  it('rewrites the same bytes into the same bytes (a rewrite can be kept by hash, and replayed)', async () => {
+    const bytes = await parse(ENDLESS);
+    const options = { ...METERED, maxMemoryPages: 4 };
+    expect(await rewriteCore(bytes, options)).toEqual(await rewriteCore(bytes, options));
+  });
+
   it('charges the same for the same call, and lets the call finish within its budget', async () => {
     const exports = await instantiate(
       `(module (func $fib (export "fib") (param i32) (result i32)
