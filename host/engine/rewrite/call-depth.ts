@@ -4,12 +4,18 @@ import type { ExpressionKinds, Slot } from './expression-kinds.js';
 import { definedFunctions } from './functions.js';
 
 /**
- * A call-depth counter: every function entry adds one to the depth global and traps
- * (`unreachable`) above `max`; every exit, by falling off the end or by `return`, takes the one
- * back. V8's own stack overflow comes at a depth that depends on frame sizes and tiers; this one
- * comes at the same call on every run. (A trap leaves the counter as it was: the host resets it
- * before each call.)
+ * A call-depth counter: every function entry adds its weight to the depth global and traps
+ * (`unreachable`) above `max`; every exit, by falling off the end or by `return`, takes it back.
+ * V8's own stack overflow comes at a depth that depends on frame sizes and tiers; this one comes
+ * at the same call on every run. (A trap leaves the counter as it was: the host resets it before
+ * each call.)
+ *
+ * A call weighs 1, plus 1 for every 8 parameters and locals: V8's frames grow by about 8 bytes a
+ * local (~55 bytes for a small one), so a frame with a thousand locals, which would overflow V8's
+ * stack in a hundred calls, counts as 130 and the counter still comes first.
  */
+const LOCALS_PER_UNIT = 8;
+
 export function countCallDepth(
   b: BinaryenApi,
   module: Binaryen.Module,
@@ -23,18 +29,21 @@ export function countCallDepth(
     returnValue: cFunction(b, '_BinaryenReturnGetValue'),
     setReturnValue: cFunction(b, '_BinaryenReturnSetValue'),
     results: cFunction(b, '_BinaryenFunctionGetResults'),
+    params: cFunction(b, '_BinaryenFunctionGetParams'),
+    vars: cFunction(b, '_BinaryenFunctionGetNumVars'),
     addVar: cFunction(b, '_BinaryenFunctionAddVar'),
   };
   const returnId = kinds.id('Return');
   const get = () => module.global.get(depth, b.i32);
-  const enter = () => [
-    module.global.set(depth, module.i32.add(get(), module.i32.const(1))),
+  const enter = (weight: number) => [
+    module.global.set(depth, module.i32.add(get(), module.i32.const(weight))),
     module.if(module.i32.gt_u(get(), module.i32.const(max)), module.unreachable()),
   ];
-  const leave = () => module.global.set(depth, module.i32.sub(get(), module.i32.const(1)));
 
   for (const { func, name, body } of definedFunctions(b, module)) {
     const results = c.results(func);
+    const weight = 1 + Math.floor((b.expandType(c.params(func)).length + c.vars(func)) / LOCALS_PER_UNIT);
+    const leave = () => module.global.set(depth, module.i32.sub(get(), module.i32.const(weight)));
     /** One local holds the results on their way out; added on first need. */
     let local: number | undefined;
     const resultLocal = () => (local ??= c.addVar(func, results));
@@ -61,12 +70,12 @@ export function countCallDepth(
     }
 
     let wrapped: number;
-    if (results === b.none) wrapped = module.block(null, [...enter(), root, leave()], b.auto);
-    else if (c.getType(root) === b.unreachable) wrapped = module.block(null, [...enter(), root], b.auto);
+    if (results === b.none) wrapped = module.block(null, [...enter(weight), root, leave()], b.auto);
+    else if (c.getType(root) === b.unreachable) wrapped = module.block(null, [...enter(weight), root], b.auto);
     else {
       wrapped = module.block(
         null,
-        [...enter(), module.local.set(resultLocal(), root), leave(), module.local.get(resultLocal(), results)],
+        [...enter(weight), module.local.set(resultLocal(), root), leave(), module.local.get(resultLocal(), results)],
         b.auto,
       );
     }

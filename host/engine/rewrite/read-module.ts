@@ -1,6 +1,7 @@
 import type Binaryen from 'binaryen';
 import type { BinaryenApi } from './binaryen.js';
 import { refuse } from './rewrite-error.js';
+import { patchSections, readU32 } from './wasm-sections.js';
 
 /**
  * The WebAssembly features a rewritten module may use: WebAssembly 2.0 as the components built
@@ -40,10 +41,22 @@ export function featureMask(b: BinaryenApi): number {
 export function readModule(b: BinaryenApi, bytes: Uint8Array): Binaryen.Module {
   validate(bytes, (reason) => refuse('invalid-module', { reason }));
   try {
-    return b.readBinary(bytes, featureMask(b));
+    return b.readBinary(withoutNameSection(bytes), featureMask(b));
   } catch (e) {
     return refuse('unreadable', { features: METERED_FEATURES.join(', ') }, e);
   }
+}
+
+/**
+ * The module without its `name` custom section: binaryen drops it anyway (without debug info),
+ * and reading the subsections it does not know prints warnings on stderr, which is the host's.
+ */
+function withoutNameSection(bytes: Uint8Array): Uint8Array {
+  return patchSections(bytes, (id, payload) => {
+    if (id !== 0) return undefined;
+    const [length, start] = readU32(payload, 0);
+    return new TextDecoder().decode(payload.subarray(start, start + length)) === 'name' ? null : undefined;
+  });
 }
 
 /** Calls `invalid` with V8's reason when `bytes` is not a module V8 accepts. */

@@ -19,9 +19,9 @@ export interface RewriteOptions {
    */
   readonly fuel: boolean;
   /**
-   * Inject a call-depth counter: an exported mutable i32 global `romhost_depth`, one more on
-   * every function entry, one less on every exit; a call that would make it exceed this traps.
-   * Absent: no counter.
+   * Inject a call-depth counter: an exported mutable i32 global `romhost_depth`, raised on every
+   * function entry by the call's weight (1, plus 1 for every 8 parameters and locals), lowered on
+   * every exit; a call that would make it exceed this traps. Absent: no counter.
    */
   readonly maxCallDepth?: number;
   /**

@@ -171,6 +171,18 @@ describe('call depth', () => {
     expect(trapCause(exports, METERED)).toBe('depth');
   });
 
+  it('weighs a call by its frame: 1, plus 1 for every 8 parameters and locals', async () => {
+    const locals = Array.from({ length: 63 }, () => '(local i64)').join(' ');
+    const exports = await instantiate(
+      `(module (func $wide (export "wide") (param i32) ${locals} (call $wide (local.get 0))))`,
+      { fuel: false, maxCallDepth: 100 },
+    );
+    expect(thrown(() => call(exports, 'wide', 0))).toBeInstanceOf(WebAssembly.RuntimeError);
+    // 64 parameters and locals weigh 9: the 12th call makes 108.
+    expect((exports[DEPTH_GLOBAL] as WebAssembly.Global).value).toBe(108);
+    expect(trapCause(exports, { maxCallDepth: 100 })).toBe('depth');
+  });
+
   it('counts depth without fuel, and fuel without depth', async () => {
     const depthOnly = await instantiate(RECURSION, { fuel: false, maxCallDepth: 10 });
     expect(depthOnly[FUEL_GLOBAL]).toBeUndefined();
