@@ -17,6 +17,8 @@ const messages = {
     `component ${p.file} imports ${p.name}, which romhost does not grant: a component may import only romhost:component/rom and romhost:component/report`,
   'missing-export': (p: { file: string }) =>
     `component ${p.file} does not export update: func(changed: list<string>): build it against the world romhost:component/state-machine in wit/world.wit`,
+  'core-module-refused': (p: { file: string; module: string; reason: string }) =>
+    `component ${p.file}: core module ${p.module} ${p.reason}`,
   'wrong-signature': (p: { file: string; name: string; found: string; expected: string }) =>
     `component ${p.file}: ${p.name} has the type ${p.found}, but the world romhost:component/state-machine says ${p.expected}`,
 
@@ -36,12 +38,18 @@ const messages = {
   // running children
   'trap': (p: { child: string; reason: string }) =>
     `child "${p.child}" trapped: ${p.reason}`,
+  'fuel-exhausted': (p: { child: string; fuel: number }) =>
+    `child "${p.child}" ran out of fuel: more than ${p.fuel} instructions in one update; raise limits.fuel or do less per update`,
+  'stack-overflow': (p: { child: string; depth: number }) =>
+    `child "${p.child}" overflowed its call stack (deeper than ${p.depth} calls): recurse less deeply`,
+  'memory-exhausted': (p: { child: string; reason: string; mib: number }) =>
+    `child "${p.child}" trapped (${p.reason}) with its memory at its cap of ${p.mib} MiB: raise limits.memory_mib or use less`,
   'undeclared-report': (p: { child: string; report: string; declared: readonly string[] }) =>
     `child "${p.child}" submitted report "${p.report}", which the scenario does not declare (declared: ${p.declared.join(', ') || 'none'}): add it to the child's reports`,
   'report-too-large': (p: { child: string; report: string; bytes: number; limitKib: number }) =>
     `child "${p.child}": report "${p.report}" is ${formatKib(p.bytes)}, limit ${p.limitKib} KiB: raise limits.report_kib or submit less`,
   'too-many-reports': (p: { child: string; count: number; limit: number }) =>
-    `child "${p.child}" submitted ${p.count} reports in one update, limit ${p.limit}: raise limits.reports_per_update`,
+    `child "${p.child}" submitted more than ${p.limit} reports in one update: submit each report once per update, or raise limits.reports_per_update`,
   'cycle': (p: { step: number; updates: number; children: readonly string[] }) =>
     `step ${p.step} did not settle within ${p.updates} updates: children ${p.children.map((c) => `"${c}"`).join(', ')} keep changing each other's ROMs; break the cycle or raise limits.updates_per_step`,
   'start-failed': (p: { child: string; reason: string }) =>

@@ -132,7 +132,12 @@ class RomHost implements Host {
 
   async swap(child: string, source: ComponentSource): Promise<StepResult> {
     this.#open();
-    const component = typeof source === 'string' ? await this.#load(source) : await this.engine.load(source, `bytes for ${child}`);
+    // Prepared for the child's memory cap as it is now; the swap itself runs in its step.
+    const memoryMib = this.#scenario?.scenario.children.find((c) => c.name === child)?.limits.memory_mib;
+    const component =
+      typeof source === 'string'
+        ? await this.#load(source, [memoryMib])
+        : await this.engine.load(source, `bytes for ${child}`, memoryMib === undefined ? {} : { memoryMib });
     return this.#enqueue((step) => this.#children.swap(child, component, step));
   }
 
@@ -155,21 +160,27 @@ class RomHost implements Host {
     this.#state.complete();
   }
 
-  /** Loads every component of a scenario, in name order, before anything changes. */
+  /**
+   * Loads every component of a scenario, in name order, before anything changes: each prepared
+   * for the memory caps of the children that run it.
+   */
   async #loadAll(scenario: Scenario): Promise<Map<string, Component>> {
     const components = new Map<string, Component>();
     for (const ref of Object.values(scenario.components).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      components.set(ref.name, await this.#load(ref.path));
+      const caps = new Set(scenario.children.filter((c) => c.component === ref.name).map((c) => c.limits.memory_mib));
+      components.set(ref.name, await this.#load(ref.path, caps.size > 0 ? [...caps] : [undefined]));
     }
     return components;
   }
 
-  async #load(path: string): Promise<Component> {
+  async #load(path: string, caps: readonly (number | undefined)[]): Promise<Component> {
     const label = displayPath(path);
     const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) =>
       fail('component-unreadable', { file: label, reason: e.code === 'ENOENT' ? 'no such file' : e.message }, e),
     );
-    return this.engine.load(bytes, label);
+    let component: Component | undefined;
+    for (const memoryMib of caps) component = await this.engine.load(bytes, label, memoryMib === undefined ? {} : { memoryMib });
+    return component!;
   }
 
   /** Events become steps one at a time, in the order they were accepted, even when published from inside a step. */

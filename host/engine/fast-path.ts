@@ -1,3 +1,4 @@
+import { Limiter, type InstanceLimits } from './limiter.js';
 import type { ChildImports, ComponentInstance } from './types.js';
 
 /** Core import and export names of the world, as wit-component lays them out (wit/ABI.md). */
@@ -55,6 +56,7 @@ interface Exports {
  */
 export class FastInstance implements ComponentInstance {
   readonly #exports: Exports;
+  readonly #limiter: Limiter;
   #bytes = new Uint8Array(0);
   #view = new DataView(new ArrayBuffer(0));
   /** Local ROM names are few and fixed per child: encode each once. */
@@ -62,9 +64,10 @@ export class FastInstance implements ComponentInstance {
   /** Names the guest passed lately, decoded (see #string). */
   readonly #names: { bytes: Uint8Array; text: string }[] = [];
 
-  constructor(module: WebAssembly.Module, imports: ChildImports) {
+  constructor(module: WebAssembly.Module, imports: ChildImports, limits: InstanceLimits) {
+    this.#limiter = new Limiter(limits);
     // wasm hands i32s to JS as signed numbers: `>>> 0` reads them as the u32 addresses they are.
-    const instance = new WebAssembly.Instance(module, {
+    const instance = this.#limiter.run(() => new WebAssembly.Instance(module, {
       [ROM]: {
         read: (namePtr: number, nameLen: number, retPtr: number) =>
           this.#read(imports, namePtr >>> 0, nameLen >>> 0, retPtr >>> 0),
@@ -73,12 +76,27 @@ export class FastInstance implements ComponentInstance {
         submit: (namePtr: number, nameLen: number, dataPtr: number, dataLen: number) =>
           imports.submit(this.#string(namePtr >>> 0, nameLen >>> 0), this.#slice(dataPtr >>> 0, dataLen >>> 0)),
       },
-    });
+    }));
+    this.#limiter.adopt(instance);
     this.#exports = instance.exports as unknown as Exports;
-    this.#exports._initialize?.();
+    const initialize = this.#exports._initialize;
+    if (initialize) {
+      this.#limiter.arm();
+      this.#limiter.run(() => initialize());
+    }
   }
 
+  /** One update under the limits: its lowering, the call and post-return share one fuel budget. */
   update(changed: readonly string[]): void {
+    this.#limiter.arm();
+    try {
+      this.#update(changed);
+    } catch (e) {
+      throw this.#limiter.classify(e);
+    }
+  }
+
+  #update(changed: readonly string[]): void {
     const e = this.#exports;
     // Canonical order: the list buffer first, then each string.
     const list = e.cabi_realloc(0, 0, 4, changed.length * 8) >>> 0;

@@ -1,3 +1,5 @@
 export { Engine } from './engine.js';
 export type { EngineOptions, EngineStats } from './engine.js';
 export type { CallPath, ChildImports, Component, ComponentInstance, CoreModuleInfo } from './types.js';
+export { LimitTrap, MAX_CALL_DEPTH } from './limiter.js';
+export type { InstanceLimits, Limit } from './limiter.js';

@@ -5,19 +5,20 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 /**
- * Compiled core modules by the SHA-256 of their bytes: each is compiled once, however many
- * components contain it and however many instances run it.
+ * Compiled core modules by key (the SHA-256 of their bytes and the memory cap they were
+ * rewritten for): each is rewritten and compiled once, however many components contain it and
+ * however many instances run it.
  */
 export class ModuleCache {
   readonly #modules = new Map<string, Promise<WebAssembly.Module>>();
 
-  compile(bytes: Uint8Array, hash = sha256(bytes)): Promise<WebAssembly.Module> {
-    let module = this.#modules.get(hash);
+  compile(key: string, bytes: () => Promise<Uint8Array>): Promise<WebAssembly.Module> {
+    let module = this.#modules.get(key);
     if (!module) {
-      module = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+      module = bytes().then((b) => WebAssembly.compile(b as Uint8Array<ArrayBuffer>));
       // A failed compile is not cached: the next load of the same bytes reports it again.
-      module.catch(() => this.#modules.delete(hash));
-      this.#modules.set(hash, module);
+      module.catch(() => this.#modules.delete(key));
+      this.#modules.set(key, module);
     }
     return module;
   }

@@ -31,6 +31,8 @@ export interface Component {
   readonly label: string;
   readonly size: number;
   readonly callPath: CallPath;
+  /** On the fast path: the core module it calls directly. */
+  readonly fastMain?: string;
   /** Why the fast path could not take it; absent on the fast path. */
   readonly glueReason?: string;
   /** WIT imports, versioned, sorted. */

@@ -1,4 +1,4 @@
-import type { Component, ComponentInstance, Engine } from '../engine/index.js';
+import { LimitTrap, MAX_CALL_DEPTH, type Component, type ComponentInstance, type Engine } from '../engine/index.js';
 import { RomhostError } from '../errors.js';
 import type { ChildSpec } from '../scenario/index.js';
 
@@ -13,6 +13,8 @@ export type Submitted = readonly [report: string, content: Uint8Array];
 export class Child {
   #instance: ComponentInstance | undefined;
   #submitted: Submitted[] = [];
+  /** Submissions in the update under way, repeats of one name included: what `reports_per_update` caps. */
+  #submissions = 0;
   /** Declared report → its source key `CHILD/REPORT`, built once: the router looks reports up by it. */
   #sources: ReadonlyMap<string, string>;
 
@@ -47,11 +49,13 @@ export class Child {
   /** A fresh instance; its first update is the caller's to queue. */
   start(): void {
     try {
-      this.#instance = this.engine.instantiate(this.component, {
-        read: this.read,
-        submit: (name, content) => this.#submit(name, content),
-      });
+      this.#instance = this.engine.instantiate(
+        this.component,
+        { read: this.read, submit: (name, content) => this.#submit(name, content) },
+        { fuel: this.spec.limits.fuel, memoryMib: this.spec.limits.memory_mib },
+      );
     } catch (e) {
+      if (e instanceof LimitTrap) throw this.#limitError(e);
       throw new RomhostError('start-failed', { child: this.name, reason: reason(e) }, { cause: e });
     }
   }
@@ -64,6 +68,7 @@ export class Child {
     const instance = this.#instance;
     if (!instance) throw new TypeError(`child "${this.name}" is not running`);
     this.#submitted = [];
+    this.#submissions = 0;
     try {
       instance.update(changed);
     } catch (e) {
@@ -71,11 +76,24 @@ export class Child {
       // A faulted instance may be half-way through its own bookkeeping: never call it again.
       this.stop();
       if (e instanceof RomhostError) throw e;
+      if (e instanceof LimitTrap) throw this.#limitError(e);
       throw new RomhostError('trap', { child: this.name, reason: reason(e) }, { cause: e });
     }
     const submitted = this.#submitted;
     this.#submitted = [];
     return submitted;
+  }
+
+  #limitError(e: LimitTrap): RomhostError {
+    const child = this.name;
+    switch (e.limit) {
+      case 'fuel':
+        return new RomhostError('fuel-exhausted', { child, fuel: e.limits.fuel }, { cause: e });
+      case 'depth':
+        return new RomhostError('stack-overflow', { child, depth: MAX_CALL_DEPTH }, { cause: e });
+      case 'memory':
+        return new RomhostError('memory-exhausted', { child, reason: reason(e.cause), mib: e.limits.memoryMib }, { cause: e });
+    }
   }
 
   #submit(name: string, content: Uint8Array): void {
@@ -84,13 +102,14 @@ export class Child {
     if (content.length > limits.report_kib * 1024) {
       throw new RomhostError('report-too-large', { child: this.name, report: name, bytes: content.length, limitKib: limits.report_kib });
     }
+    if (++this.#submissions > limits.reports_per_update) {
+      throw new RomhostError('too-many-reports', { child: this.name, count: this.#submissions, limit: limits.reports_per_update });
+    }
     const submitted = this.#submitted;
     // Submitting the same report twice in one update: the latest value wins, in its first place.
     const at = submitted.findIndex(([report]) => report === name);
     if (at >= 0) submitted[at] = [name, content];
-    else if (submitted.length === limits.reports_per_update) {
-      throw new RomhostError('too-many-reports', { child: this.name, count: submitted.length + 1, limit: limits.reports_per_update });
-    } else submitted.push([name, content]);
+    else submitted.push([name, content]);
   }
 }
 
