@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isRomhostError } from '../errors.js';
 import { buildComponent, buildComponents, findComponentDirs } from './index.js';
 
-const ROOTS = ['components', 'test/fixtures'];
+const ROOTS = ['components', 'test/fixtures', 'test/hostile'];
 const scratch = mkdtempSync(join(tmpdir(), 'romhost-build-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

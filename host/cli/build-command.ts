@@ -8,7 +8,7 @@ interface BuildCommandOptions {
 }
 
 /** Where `romhost build` looks when given no folder, relative to the working directory. */
-const DEFAULT_ROOTS = ['components', join('test', 'fixtures')];
+const DEFAULT_ROOTS = ['components', join('test', 'fixtures'), join('test', 'hostile')];
 
 export function registerBuild(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function registerBuild(program: Command): void {
     .addHelpText(
       'after',
       `
-Without DIR, builds every component folder under ${DEFAULT_ROOTS.join(' and ')}/. Progress goes to stderr,
+Without DIR, builds every component folder under ${DEFAULT_ROOTS.join(', ')}. Progress goes to stderr,
 one line per component. The output is byte-reproducible: an unchanged source rewrites nothing.
 
 component.json: {"language": "wat", "source": "NAME.wat", "wasm": "NAME.wasm"}
