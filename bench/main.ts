@@ -9,6 +9,7 @@ import { instantiateBench } from './instantiate.js';
 import { repoRoot } from './paths.js';
 import { restartBench } from './restart.js';
 import { routeThroughput } from './route-throughput.js';
+import { fuelOverhead } from './fuel-overhead.js';
 import { emit, progress } from './stats.js';
 import { swapPause } from './swap-pause.js';
 
@@ -35,4 +36,5 @@ await swapPause({
   cold: { iterations: 200, warmup: 10, block: 20 },
 });
 await restartBench({ root, iterations: 20000, warmup: 500, block: 500 });
+await fuelOverhead({ root, n: 1_000_000, iterations: 300, warmup: 20, block: 10 });
 progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -60,3 +60,27 @@ describe('engine', () => {
     expect(reports).toEqual([['echo', 'hello']]);
   });
 });
+
+describe('primes-wat, the compute-heavy example', () => {
+  it('counts primes below n on both call paths, and runs out of fuel past its limit', async () => {
+    const { createHost, parseScenario } = await import('../host/index.js');
+    const yaml = (fuel: number) => `components: { primes: components/primes-wat/primes-wat.wasm }
+children: { p: { component: primes, roms: { n: input/n }, reports: [count] } }
+limits: { fuel: ${fuel} }
+`;
+    for (const engine of [new Engine(), new Engine({ callPath: 'glue' })]) {
+      const host = createHost({ engine });
+      await host.apply(parseScenario(yaml(1_000_000_000), 'primes.yaml'));
+      const counts = [];
+      for (const n of ['100', '1000000', '2']) {
+        await host.publish('n', n);
+        counts.push(text(host.read('p/count')));
+      }
+      expect(counts).toEqual(['25', '78498', '0']);
+    }
+    const host = createHost();
+    await host.apply(parseScenario(yaml(1_000_000), 'primes.yaml'));
+    const result = await host.publish('n', '1000000');
+    expect(result.faults.map((f) => f.code)).toEqual(['fuel-exhausted']);
+  });
+});
