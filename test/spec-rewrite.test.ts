@@ -2,18 +2,16 @@
  * The WebAssembly core spec tests (test/wasm-spec-tests/, written by others) through the rewrite
  * that meters fuel, counts call depth and caps memory: every command must give the same result
  * on the rewritten modules as on the originals, and the spec's result on both (DESIGN.md §6).
+ * It reads them as wast2json converted them, committed in test/wasm-spec-tests/generated/
+ * (`npm run spec:generate`, which needs wabt; CI checks the folder is up to date): no wabt here.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewriteCore, type RewriteOptions } from '../host/engine/rewrite/index.js';
+import { readConverted, readIndex, staleness, SUITE } from './spec-rewrite/generated.js';
 import { runWast, type WastRun } from './spec-rewrite/run-wast.js';
-import { wastToJson } from './spec-rewrite/wast-to-json.js';
 
-const SUITE = 'test/wasm-spec-tests';
 /** Generous limits: only the spec's own runaway recursion reaches them (the depth before V8's stack). */
 const OPTIONS: RewriteOptions = { fuel: true, maxCallDepth: 5_000, maxMemoryPages: 65536 };
 const FUEL = 2n ** 62n;
@@ -71,17 +69,14 @@ setFlagsFromString('--experimental-wasm-extended-const');
 
 const files = readdirSync(SUITE).filter((f) => f.endsWith('.wast')).sort();
 const runs = new Map<string, WastRun & { outOfScope: number }>();
-let dir = '';
 
 describe('the spec tests keep their results through the rewrite', () => {
   beforeAll(() => {
-    const probe = spawnSync('wast2json', ['--version'], { encoding: 'utf8' });
-    if (probe.error) throw new Error(`wast2json is missing: apt-get install wabt (Debian's wabt 1.0.32) to run the spec tests`);
-    dir = mkdtempSync(join(tmpdir(), 'romhost-spec-'));
+    const stale = staleness(readIndex(), files);
+    if (stale) throw new Error(stale);
   });
 
   afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
     const rows = [...runs].map(([file, run]) => {
       const total = [...run.counts.values()].reduce((n, c) => n + c.total, 0);
       const rewritten = [...run.counts.values()].reduce((n, c) => n + c.rewritten, 0);
@@ -92,8 +87,7 @@ describe('the spec tests keep their results through the rewrite', () => {
 
   for (const file of files) {
     it(file, async () => {
-      const work = mkdtempSync(join(dir, 'w-'));
-      const converted = wastToJson(join(SUITE, file), work);
+      const converted = readConverted(file);
       const rewritten = { mode: 'rewritten', rewrite: (b: Uint8Array) => rewriteCore(b, OPTIONS), options: OPTIONS, fuel: FUEL } as const;
       const run = await runWast(converted, rewritten, REFUSED_BY_REWRITE[file] ?? new Map());
       runs.set(file, { ...run, outOfScope: converted.dropped.length + run.leftOut.length });

@@ -34,7 +34,8 @@ const EXPORT = new RegExp(`\\(\\s*export\\s+${STRING}`, 'g');
 const REGISTER_MODULE = new RegExp(`^\\(\\s*register\\s+${STRING}\\s*(\\$[^\\s()]+)?`);
 
 /**
- * Runs `wast2json` (Debian's wabt 1.0.32) on a .wast file, into `dir`. The suite is newer than
+ * Runs `wast2json` (Debian's wabt 1.0.32) on a .wast file, into `dir`. Only generate.ts runs it:
+ * the test reads its committed output (generated.ts). The suite is newer than
  * that wabt: what it cannot read (WebAssembly 3.0 syntax: typed references, GC, exceptions,
  * memory64, multiple memories, `module definition`, ...) is left out, each with wabt's error:
  * within a module, only the field it is in, with the actions on that field's exports; elsewhere
