@@ -1,7 +1,7 @@
 import type Binaryen from 'binaryen';
 import { cFunction, type BinaryenApi } from './binaryen.js';
-import type { ExpressionKinds, Slot } from './expression-kinds.js';
-import { definedFunctions } from './functions.js';
+import type { ExpressionKinds } from './expression-kinds.js';
+import { definedFunctions, findAll } from './functions.js';
 
 /**
  * A call-depth counter: every function entry adds its weight to the depth global and traps
@@ -24,7 +24,6 @@ export function countCallDepth(
   max: number,
 ): void {
   const c = {
-    getId: cFunction(b, '_BinaryenExpressionGetId'),
     getType: cFunction(b, '_BinaryenExpressionGetType'),
     returnValue: cFunction(b, '_BinaryenReturnGetValue'),
     setReturnValue: cFunction(b, '_BinaryenReturnSetValue'),
@@ -40,7 +39,8 @@ export function countCallDepth(
     module.if(module.i32.gt_u(get(), module.i32.const(max)), module.unreachable()),
   ];
 
-  for (const { func, name, body } of definedFunctions(b, module)) {
+  for (const fn of definedFunctions(b, module)) {
+    const { func } = fn;
     const results = c.results(func);
     const weight = 1 + Math.floor((b.expandType(c.params(func)).length + c.vars(func)) / LOCALS_PER_UNIT);
     const leave = () => module.global.set(depth, module.i32.sub(get(), module.i32.const(weight)));
@@ -48,16 +48,9 @@ export function countCallDepth(
     let local: number | undefined;
     const resultLocal = () => (local ??= c.addVar(func, results));
 
-    let root = body;
-    const returns: Slot[] = [];
-    const work: Slot[] = [{ expr: body, get: () => root, set: (e) => (root = e) }];
-    while (work.length > 0) {
-      const slot = work.pop()!;
-      if (c.getId(slot.expr) === returnId) returns.push(slot);
-      work.push(...kinds.operands(slot.expr, name));
-    }
+    const tree = findAll(b, kinds, fn, returnId);
     // Innermost first: a return inside another's value is replaced before that value moves.
-    for (const slot of returns.reverse()) {
+    for (const slot of tree.found.reverse()) {
       const ret = slot.expr;
       const value = c.returnValue(ret);
       if (!value) {
@@ -69,6 +62,7 @@ export function countCallDepth(
       }
     }
 
+    const root = tree.root;
     let wrapped: number;
     if (results === b.none) wrapped = module.block(null, [...enter(weight), root, leave()], b.auto);
     else if (c.getType(root) === b.unreachable) wrapped = module.block(null, [...enter(weight), root], b.auto);

@@ -1,5 +1,6 @@
 import type Binaryen from 'binaryen';
 import { cFunction, type BinaryenApi } from './binaryen.js';
+import type { ExpressionKinds, Slot } from './expression-kinds.js';
 
 export interface DefinedFunction {
   readonly func: number;
@@ -24,4 +25,25 @@ export function freshGlobalName(module: Binaryen.Module, wanted: string): string
   let name = wanted;
   for (let n = 1; module.getGlobal(name); n++) name = `${wanted}_${n}`;
   return name;
+}
+
+/** A function's body, as the replacements of its `found` expressions leave it. */
+export interface Found {
+  /** The body: a slot's `set` replaces it when the expression found is the body itself. */
+  root: number;
+  /** The expressions of the kind looked for, parents before their operands. */
+  readonly found: Slot[];
+}
+
+/** Every expression of kind `id` in `fn`'s body (walking them all refuses a kind not metered). */
+export function findAll(b: BinaryenApi, kinds: ExpressionKinds, fn: DefinedFunction, id: number): Found {
+  const getId = cFunction(b, '_BinaryenExpressionGetId');
+  const tree: Found = { root: fn.body, found: [] };
+  const work: Slot[] = [{ expr: fn.body, get: () => tree.root, set: (e) => (tree.root = e) }];
+  while (work.length > 0) {
+    const slot = work.pop()!;
+    if (getId(slot.expr) === id) tree.found.push(slot);
+    work.push(...kinds.operands(slot.expr, fn.name));
+  }
+  return tree;
 }

@@ -1,5 +1,5 @@
 import { refuse } from './rewrite-error.js';
-import { readU32, writeU32 } from './wasm-sections.js';
+import { findSection, readU32, SECTION, writeU32 } from './wasm-sections.js';
 
 /** Limits flags: bit 0 = has a maximum, bit 1 = shared; any other bit is memory64 or custom page sizes. */
 const HAS_MAX = 0x01;
@@ -26,4 +26,18 @@ export function capMemorySection(payload: Uint8Array, cap: number): Uint8Array {
   }
   if (at !== payload.length) throw new RangeError('memory section has bytes after its last memory');
   return Uint8Array.from(out);
+}
+
+/**
+ * Whether the module defines a memory (its memory section lists one), which a cap then applies
+ * to. False for bytes too malformed to tell: validation refuses those.
+ */
+export function definesMemory(bytes: Uint8Array): boolean {
+  try {
+    const payload = findSection(bytes, SECTION.memory);
+    return payload !== undefined && readU32(payload, 0)[0] > 0;
+  } catch (e) {
+    if (e instanceof RangeError) return false;
+    throw e;
+  }
 }

@@ -11,3 +11,9 @@ export const DEPTH_GLOBAL = 'romhost_depth';
  * instantiation, before the host could set the fuel, so it runs when the host calls this export.
  */
 export const START_EXPORT = 'romhost_start';
+
+/**
+ * Mutable i32, when a memory cap applies to a memory the module defines: 0 until a `memory.grow`
+ * returns -1, then 1. The host sets it to 0 before each call; 1 after a trap = the memory was at its cap.
+ */
+export const GROW_FAILED_GLOBAL = 'romhost_grow_failed';

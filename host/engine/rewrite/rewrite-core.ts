@@ -4,11 +4,12 @@ import { countCallDepth } from './call-depth.js';
 import { expressionKinds } from './expression-kinds.js';
 import { meterFuel } from './fuel.js';
 import { freshGlobalName } from './functions.js';
-import { capMemorySection } from './memory-cap.js';
-import { DEPTH_GLOBAL, FUEL_GLOBAL, START_EXPORT } from './names.js';
+import { capMemorySection, definesMemory } from './memory-cap.js';
+import { flagFailedGrows } from './memory-grow.js';
+import { DEPTH_GLOBAL, FUEL_GLOBAL, GROW_FAILED_GLOBAL, START_EXPORT } from './names.js';
 import { featureMask, readModule, validate } from './read-module.js';
 import { refuse } from './rewrite-error.js';
-import { patchSections, SECTION } from './wasm-sections.js';
+import { exportNames, patchSections, SECTION } from './wasm-sections.js';
 
 export interface RewriteOptions {
   /**
@@ -27,6 +28,8 @@ export interface RewriteOptions {
   /**
    * Lower the maximum of every memory the module defines (not imported ones) to this many
    * 64 KiB pages, adding one where none is declared. A memory whose minimum exceeds it is refused.
+   * When the module defines a memory, an exported mutable i32 global `romhost_grow_failed` is
+   * set to 1 by every `memory.grow` that returns -1, for the host to tell a trap at the cap.
    */
   readonly maxMemoryPages?: number;
 }
@@ -41,22 +44,25 @@ const MAX_PAGES = 65536;
  */
 export async function rewriteCore(bytes: Uint8Array, options: RewriteOptions): Promise<Uint8Array> {
   checkOptions(options);
-  const meter = options.fuel || options.maxCallDepth !== undefined;
+  const cap = options.maxMemoryPages;
+  const flagGrows = cap !== undefined && definesMemory(bytes);
+  const instrumented = options.fuel || options.maxCallDepth !== undefined || flagGrows;
   let out = bytes;
   let startMoved = false;
-  if (meter) {
+  if (instrumented) {
     const b = await loadBinaryen();
     const module = readModule(b, bytes);
     try {
-      startMoved = instrument(b, module, options);
+      startMoved = instrument(b, module, options, flagGrows);
       out = module.emitBinary();
     } finally {
       module.dispose();
     }
   } else {
     validate(bytes, (reason) => refuse('invalid-module', { reason }));
+    const exported = new Set(exportNames(bytes));
+    for (const name of reservedNames(options)) if (exported.has(name)) refuse('name-taken', { name });
   }
-  const cap = options.maxMemoryPages;
   if (cap !== undefined || startMoved) {
     out = patchSections(out, (id, payload) => {
       if (id === SECTION.memory && cap !== undefined) return capMemorySection(payload, cap);
@@ -65,32 +71,48 @@ export async function rewriteCore(bytes: Uint8Array, options: RewriteOptions): P
     });
   }
   if (out === bytes) return bytes.slice();
-  if (meter) validate(out, (reason) => refuse('internal', { reason }));
+  if (instrumented) validate(out, (reason) => refuse('internal', { reason }));
   return out;
 }
 
-/** Applies the passes; says whether the start function moved to START_EXPORT. */
-function instrument(b: BinaryenApi, module: Binaryen.Module, options: RewriteOptions): boolean {
-  const reserved = [options.fuel && FUEL_GLOBAL, options.fuel && START_EXPORT, options.maxCallDepth !== undefined && DEPTH_GLOBAL];
-  for (const name of reserved) if (name && module.getExport(name)) refuse('name-taken', { name });
+/** The exports the rewrite adds with these options: a module that has one already is refused. */
+function reservedNames(options: RewriteOptions): string[] {
+  const { fuel, maxCallDepth, maxMemoryPages } = options;
+  const names = [fuel && FUEL_GLOBAL, fuel && START_EXPORT, maxCallDepth !== undefined && DEPTH_GLOBAL, maxMemoryPages !== undefined && GROW_FAILED_GLOBAL];
+  return names.filter((name): name is string => typeof name === 'string');
+}
+
+/**
+ * Applies the passes (`flagGrows`: record failed `memory.grow`s); says whether the start function
+ * moved to START_EXPORT.
+ */
+function instrument(b: BinaryenApi, module: Binaryen.Module, options: RewriteOptions, flagGrows: boolean): boolean {
+  for (const name of reservedNames(options)) if (module.getExport(name)) refuse('name-taken', { name });
   const kinds = expressionKinds(b, featureMask(b));
-  // Fuel first: the depth bookkeeping added after it is the host's, and costs the guest nothing.
+  // Fuel first: the bookkeeping added after it (depth, failed grows) is the host's, and costs the
+  // guest nothing; it has no loops, so nothing runs unmetered.
   if (options.fuel) {
-    const fuel = freshGlobalName(module, FUEL_GLOBAL);
-    module.addGlobal(fuel, b.i64, true, i64Const(module, 0n));
-    module.addGlobalExport(fuel, FUEL_GLOBAL);
-    meterFuel(b, module, kinds, fuel);
+    meterFuel(b, module, kinds, exportedGlobal(module, FUEL_GLOBAL, b.i64, i64Const(module, 0n)));
   }
   if (options.maxCallDepth !== undefined) {
-    const depth = freshGlobalName(module, DEPTH_GLOBAL);
-    module.addGlobal(depth, b.i32, true, module.i32.const(0));
-    module.addGlobalExport(depth, DEPTH_GLOBAL);
+    const depth = exportedGlobal(module, DEPTH_GLOBAL, b.i32, module.i32.const(0));
     countCallDepth(b, module, kinds, depth, options.maxCallDepth);
+  }
+  if (flagGrows) {
+    flagFailedGrows(b, module, kinds, exportedGlobal(module, GROW_FAILED_GLOBAL, b.i32, module.i32.const(0)));
   }
   const start = module.getStart();
   if (!options.fuel || !start) return false;
   module.addFunctionExport(b.Function.getName(start), START_EXPORT);
   return true;
+}
+
+/** A fresh mutable global, exported as `name` only (the host's handle on it): its name inside. */
+function exportedGlobal(module: Binaryen.Module, name: string, type: number, init: number): string {
+  const global = freshGlobalName(module, name);
+  module.addGlobal(global, type, true, init);
+  module.addGlobalExport(global, name);
+  return global;
 }
 
 function checkOptions(options: RewriteOptions): void {

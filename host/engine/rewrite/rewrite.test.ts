@@ -8,6 +8,7 @@ import {
   DEPTH_GLOBAL,
   FUEL_GLOBAL,
   fuelLeft,
+  GROW_FAILED_GLOBAL,
   resetCounters,
   rewriteCore,
   RewriteError,
@@ -231,7 +232,101 @@ describe('memory cap', () => {
   it('leaves imported memories alone', async () => {
     const bytes = await rewriteCore(await parse(`(module (import "m" "memory" (memory 1)))`), { fuel: false, maxMemoryPages: 4 });
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 });
-    expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: { memory } })).not.toThrow();
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: { memory } });
+    // Nor does it flag their grows: the cap is not theirs.
+    expect(exports[GROW_FAILED_GLOBAL]).toBeUndefined();
+  });
+});
+
+describe('failed grows', () => {
+  /** An allocator that grows by 1 MiB until memory.grow fails, then traps, as a guest's does. */
+  const GREEDY = `(module
+    (memory (export "memory") 1)
+    (func (export "allocate")
+      (loop $more
+        (br_if $more (i32.ne (memory.grow (i32.const 16)) (i32.const -1))))
+      (unreachable))
+    (func (export "oops") (unreachable)))`;
+  const CAP = { maxMemoryPages: 256 }; // 16 MiB
+  const flag = (exports: WebAssembly.Exports) => (exports[GROW_FAILED_GLOBAL] as WebAssembly.Global).value;
+
+  it('say the trap came with the memory at its cap, though the memory stopped below it', async () => {
+    for (const options of [{ ...METERED, ...CAP }, { fuel: false, ...CAP }]) {
+      const exports = await instantiate(GREEDY, options);
+      const counters = new Counters(exports);
+      counters.reset(1n << 40n);
+      expect(thrown(() => call(exports, 'allocate'))).toBeInstanceOf(WebAssembly.RuntimeError);
+      expect(counters.trapCause(options)).toBe('memory');
+      expect(flag(exports)).toBe(1);
+      // 1 + 15 * 16 pages: 15.06 MiB, as the size alone would not tell.
+      expect((exports['memory'] as WebAssembly.Memory).buffer.byteLength).toBe(241 * 65536);
+      // Until the next call: reset clears it, and a trap of the guest's own is its own.
+      counters.reset(1n << 40n);
+      expect(flag(exports)).toBe(0);
+      expect(thrown(() => call(exports, 'oops'))).toBeInstanceOf(WebAssembly.RuntimeError);
+      expect(counters.trapCause(options)).toBeUndefined();
+    }
+  });
+
+  it('come after fuel and depth: a trap of fuel or depth is that, whatever grew', async () => {
+    const exports = await instantiate(
+      `(module (memory 1)
+        (func $deep (export "deep") (drop (memory.grow (i32.const 1000))) (call $deep))
+        (func (export "spin") (drop (memory.grow (i32.const 1000))) (loop $l (br $l))))`,
+      { ...METERED, ...CAP },
+    );
+    for (const [name, cause] of [['deep', 'depth'], ['spin', 'fuel']] as const) {
+      resetCounters(exports, 100_000n);
+      expect(thrown(() => call(exports, name))).toBeInstanceOf(WebAssembly.RuntimeError);
+      expect(flag(exports)).toBe(1);
+      expect(trapCause(exports, METERED)).toBe(cause);
+    }
+  });
+
+  it('keep the result of memory.grow, its operand evaluated once, and flag only a failure', async () => {
+    const exports = await instantiate(
+      `(module (memory 1)
+        (global $calls (export "calls") (mut i32) (i32.const 0))
+        (func $delta (param i32) (result i32)
+          (global.set $calls (i32.add (global.get $calls) (i32.const 1))) (local.get 0))
+        (func (export "grow") (param i32) (result i32) (memory.grow (call $delta (local.get 0))))
+        (func (export "twice") (param i32) (result i32) (memory.grow (memory.grow (local.get 0))))
+        (func (export "returned") (param i32) (result i32) (return (memory.grow (local.get 0)))))`,
+      { ...METERED, maxMemoryPages: 4 },
+    );
+    const calls = exports['calls'] as WebAssembly.Global;
+    resetCounters(exports, 1n << 40n);
+    expect(call(exports, 'grow', 1)).toBe(1);
+    expect(calls.value).toBe(1);
+    expect(flag(exports)).toBe(0);
+    expect(call(exports, 'grow', 0)).toBe(2);
+    expect(flag(exports)).toBe(0);
+    expect(call(exports, 'grow', 3)).toBe(-1);
+    expect(calls.value).toBe(3);
+    expect(flag(exports)).toBe(1);
+    resetCounters(exports, 1n << 40n);
+    // The inner grow gets 2 -> 3 pages and returns 2; the outer asks 2 more, over the cap of 4.
+    expect(call(exports, 'twice', 1)).toBe(-1);
+    expect(flag(exports)).toBe(1);
+    resetCounters(exports, 1n << 40n);
+    expect(call(exports, 'returned', 1)).toBe(3);
+    expect(call(exports, 'returned', 1)).toBe(-1);
+    expect(flag(exports)).toBe(1);
+    expect(trapCause(exports, METERED)).toBe('memory');
+  });
+
+  it('are flagged only under a cap, and the name is reserved', async () => {
+    const uncapped = await instantiate(GREEDY, METERED);
+    expect(uncapped[GROW_FAILED_GLOBAL]).toBeUndefined();
+    const noMemory = await instantiate(ENDLESS, { fuel: false, ...CAP });
+    expect(noMemory[GROW_FAILED_GLOBAL]).toBeUndefined();
+    for (const memory of ['(memory 1)', '']) {
+      const taken = await parse(`(module ${memory} (global (export "${GROW_FAILED_GLOBAL}") i32 (i32.const 0)))`);
+      for (const options of [{ fuel: false, ...CAP }, { ...METERED, ...CAP }]) {
+        await expect(rewriteCore(taken, options)).rejects.toThrow(`already exports "${GROW_FAILED_GLOBAL}"`);
+      }
+      await expect(rewriteCore(taken, METERED)).resolves.toBeInstanceOf(Uint8Array);
+    }
   });
 });
 

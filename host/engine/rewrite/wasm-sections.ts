@@ -3,7 +3,7 @@
  * binaryen's own setters would do it at a cost (its `setMemory` deletes the data segments).
  */
 
-export const SECTION = { start: 8, memory: 5 } as const;
+export const SECTION = { memory: 5, export: 7, start: 8 } as const;
 
 /** Reads an unsigned LEB128 of up to 32 bits at `offset`: its value and the offset after it. */
 export function readU32(bytes: Uint8Array, offset: number): [value: number, next: number] {
@@ -37,18 +37,46 @@ export function patchSections(
   patch: (id: number, payload: Uint8Array) => Uint8Array | null | undefined,
 ): Uint8Array {
   const parts: Uint8Array[] = [bytes.subarray(0, 8)];
+  for (const { id, section, payload } of sections(bytes)) {
+    const patched = patch(id, payload);
+    if (patched === undefined) parts.push(section);
+    else if (patched !== null) parts.push(Uint8Array.from([id, ...writeU32(patched.length)]), patched);
+  }
+  return concat(parts);
+}
+
+/** The payload of the first section `id`, or undefined when there is none. */
+export function findSection(bytes: Uint8Array, id: number): Uint8Array | undefined {
+  for (const section of sections(bytes)) if (section.id === id) return section.payload;
+  return undefined;
+}
+
+/** The names the module exports (of a module V8 has validated: malformed bytes throw RangeError). */
+export function exportNames(bytes: Uint8Array): string[] {
+  const payload = findSection(bytes, SECTION.export);
+  if (!payload) return [];
+  let [count, at] = readU32(payload, 0);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let length: number;
+    [length, at] = readU32(payload, at);
+    names.push(new TextDecoder().decode(payload.subarray(at, at + length)));
+    [, at] = readU32(payload, at + length + 1); // the kind byte, then the index
+  }
+  return names;
+}
+
+/** Each section: its id, its bytes from the id on, and its payload. */
+function* sections(bytes: Uint8Array): Generator<{ id: number; section: Uint8Array; payload: Uint8Array }> {
   let offset = 8;
   while (offset < bytes.length) {
     const id = bytes[offset]!;
     const [size, start] = readU32(bytes, offset + 1);
     const end = start + size;
     if (end > bytes.length) throw new RangeError(`section ${id} at ${offset} runs past the end`);
-    const patched = patch(id, bytes.subarray(start, end));
-    if (patched === undefined) parts.push(bytes.subarray(offset, end));
-    else if (patched !== null) parts.push(Uint8Array.from([id, ...writeU32(patched.length)]), patched);
+    yield { id, section: bytes.subarray(offset, end), payload: bytes.subarray(start, end) };
     offset = end;
   }
-  return concat(parts);
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
