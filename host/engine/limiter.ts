@@ -31,7 +31,6 @@ export class LimitTrap extends Error {
  */
 export class Limiter {
   readonly #counters: Counters[] = [];
-  readonly #memories: WebAssembly.Memory[] = [];
   readonly #budget: bigint;
 
   constructor(readonly limits: InstanceLimits) {
@@ -42,8 +41,6 @@ export class Limiter {
   adopt(instance: WebAssembly.Instance): void {
     const counters = new Counters(instance.exports);
     this.#counters.push(counters);
-    const memory = instance.exports['memory'];
-    if (memory instanceof WebAssembly.Memory) this.#memories.push(memory);
     const start = instance.exports[START_EXPORT];
     if (typeof start === 'function') {
       counters.reset(this.#budget);
@@ -69,12 +66,11 @@ export class Limiter {
   classify(e: unknown): unknown {
     if (e instanceof RangeError && /call stack/i.test(e.message)) return new LimitTrap('depth', this.limits, e);
     if (!(e instanceof WebAssembly.RuntimeError)) return e;
+    // Fuel below zero, depth past the maximum, or a memory.grow refused at the cap (rewrite/README.md).
     for (const counters of this.#counters) {
       const cause = counters.trapCause({ maxCallDepth: MAX_CALL_DEPTH });
       if (cause) return new LimitTrap(cause, this.limits, e);
     }
-    const cap = this.limits.memoryMib * 1024 * 1024;
-    if (this.#memories.some((m) => m.buffer.byteLength >= cap)) return new LimitTrap('memory', this.limits, e);
     return e;
   }
 }

@@ -99,7 +99,7 @@ describe('hostile components, at the core level', () => {
   it('memory-bomb traps once memory.grow fails at the cap', async () => {
     const run = await update('memory-bomb', 'go');
     expect(run.trap).toBeInstanceOf(WebAssembly.RuntimeError);
-    expect(run.cause).toBeUndefined();
+    expect(run.cause).toBe('memory'); // the rewrite recorded the refused grow
   });
 
   it('giant-report submits 100 MiB as report ok', async () => {
