@@ -214,12 +214,12 @@ class RomHost implements Host {
     }
   }
 
-  /** Publishes a new snapshot; when a child changed, the ROM `host/state` changes with it. */
+  /** Publishes a new snapshot; when a child or the applied scenario changed, the ROM `host/state` changes with it. */
   #setState(next: HostState): void {
     const previous = this.state;
     if (next === previous) return;
     this.#state.next(next);
-    if (next.children !== previous.children) this.#router.set('host/state', stateReport(next));
+    if (next.children !== previous.children || next.applied !== previous.applied) this.#router.set('host/state', stateReport(next));
   }
 
   #open(): void {

@@ -202,6 +202,13 @@ children:
     await host.apply(scenario(V2));
     expect(host.state.applied).toEqual({ step: 3, file: scenario(V2).file, started: ['plus-two'], stopped: [], restarted: ['counter'], reconfigured: ['greeter'] });
     expect(events).toEqual(['counter restarted', 'greeter reconfigured', 'plus-two started']);
+    expect(JSON.parse(text(host.read('host/state'))!).applied).toEqual({
+      step: 3,
+      started: ['plus-two'],
+      stopped: [],
+      restarted: ['counter'],
+      reconfigured: ['greeter'],
+    });
     expect(text(host.read('greeter/echo'))).toBe('world');
     expect(host.state.children['greeter']!.restarts).toBe(0);
     expect(text(host.read('plus-two/out'))).toBe('3');

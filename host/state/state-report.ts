@@ -2,8 +2,10 @@ import type { HostState } from './host-state.js';
 
 /**
  * The host's own report, the ROM `host/state` (after Genode init's state report): every child with
- * its component, status, restarts and last fault. No step counter and no time: it changes only
- * when a child does, so routing it wakes nobody on ordinary steps, and replays give the same bytes.
+ * its component, status, restarts and last fault, and what the last scenario change did. No step
+ * counter and no time: it changes only when a child or the scenario does, so routing it wakes
+ * nobody on ordinary steps, and replays give the same bytes. The scenario's file is left out: its
+ * path differs from machine to machine.
  */
 export function stateReport(state: HostState): Uint8Array {
   const children = Object.fromEntries(
@@ -18,5 +20,12 @@ export function stateReport(state: HostState): Uint8Array {
       },
     ]),
   );
-  return new TextEncoder().encode(JSON.stringify({ children }));
+  const applied = state.applied && {
+    step: state.applied.step,
+    started: state.applied.started,
+    stopped: state.applied.stopped,
+    restarted: state.applied.restarted,
+    reconfigured: state.applied.reconfigured,
+  };
+  return new TextEncoder().encode(JSON.stringify({ children, ...(applied ? { applied } : {}) }));
 }
