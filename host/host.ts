@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { BehaviorSubject, type Observable } from 'rxjs';
+import { compareCodeUnits } from './code-unit-order.js';
 import { displayPath } from './display-path.js';
 import { Engine, type Component } from './engine/index.js';
 import { fail } from './errors.js';
@@ -166,7 +167,7 @@ class RomHost implements Host {
    */
   async #loadAll(scenario: Scenario): Promise<Map<string, Component>> {
     const components = new Map<string, Component>();
-    for (const ref of Object.values(scenario.components).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const ref of Object.values(scenario.components).sort((a, b) => compareCodeUnits(a.name, b.name))) {
       const caps = new Set(scenario.children.filter((c) => c.component === ref.name).map((c) => c.limits.memory_mib));
       components.set(ref.name, await this.#load(ref.path, caps.size > 0 ? [...caps] : [undefined]));
     }

@@ -3,10 +3,11 @@
  * transpositions, so `fule` finds `fuel`), if it is close enough to be a likely typo.
  * Deterministic: ties go to the first candidate in string order.
  */
+import { compareCodeUnits } from '../code-unit-order.js';
 export function nearestName(wanted: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of [...candidates].sort(compareStrings)) {
+  for (const candidate of [...candidates].sort(compareCodeUnits)) {
     if (candidate === wanted) continue;
     const distance = editDistance(wanted, candidate);
     const tolerated = Math.max(1, Math.floor(0.4 * Math.max(wanted.length, candidate.length)));
@@ -22,11 +23,6 @@ export function nearestName(wanted: string, candidates: Iterable<string>): strin
 export function didYouMean(wanted: string, candidates: Iterable<string>): string {
   const nearest = nearestName(wanted, candidates);
   return nearest === undefined ? '' : ` (did you mean "${nearest}"?)`;
-}
-
-/** Code-unit order, never the locale's: messages must not depend on the machine. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */

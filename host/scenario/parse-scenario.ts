@@ -6,10 +6,10 @@ import { readYaml, type YamlFile } from './read-yaml.js';
 import { describeIssues, type Problem } from './describe-issue.js';
 import { protoKeyProblems } from './proto-keys.js';
 import { checkReferences } from './check-references.js';
-import { DEFAULT_LIMITS, DEFAULT_RESTART, mergeLimits, mergeRestart } from './limits.js';
+import { DEFAULT_LIMITS, DEFAULT_RESTART, mergeOverrides } from './limits.js';
 import { parseSource } from './source.js';
 import { encodeConfig } from './config-value.js';
-import { compareStrings } from './nearest-name.js';
+import { compareCodeUnits } from '../code-unit-order.js';
 
 /** The name to give `parseScenario` for text that comes from no file; paths resolve against the cwd. */
 const INLINE = '<inline>';
@@ -48,10 +48,10 @@ function build(data: ScenarioFile, file: string, base: string, yaml: YamlFile): 
       { name, path: path.resolve(base, wasm), line: yaml.lineOf(['components', name]) },
     ]),
   );
-  const limits = mergeLimits(DEFAULT_LIMITS, data.limits);
-  const restart = mergeRestart(DEFAULT_RESTART, data.restart);
+  const limits = mergeOverrides(DEFAULT_LIMITS, data.limits);
+  const restart = mergeOverrides(DEFAULT_RESTART, data.restart);
   const children = Object.entries(data.children)
-    .sort(([a], [b]) => compareStrings(a, b))
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(
       ([name, child]): ChildSpec => ({
         name,
@@ -61,8 +61,8 @@ function build(data: ScenarioFile, file: string, base: string, yaml: YamlFile): 
         ),
         config: Object.fromEntries(Object.entries(child.config ?? {}).map(([rom, v]) => [rom, encodeConfig(v)])),
         reports: [...(child.reports ?? [])],
-        limits: mergeLimits(limits, child.limits),
-        restart: mergeRestart(restart, child.restart),
+        limits: mergeOverrides(limits, child.limits),
+        restart: mergeOverrides(restart, child.restart),
         line: yaml.lineOf(['children', name]),
       }),
     );

@@ -1,3 +1,5 @@
+import { compareCodeUnits } from '../code-unit-order.js';
+
 /**
  * One reconcile helper for every list that changes (after Genode's sandbox `update_list_model`):
  * two versions keyed by name in, what to create, destroy, update and keep out, in name order.
@@ -17,7 +19,7 @@ export function diffByName<T extends { readonly name: string }>(
 ): Diff<T> {
   const old = new Map(before.map((item) => [item.name, item]));
   const next = new Map(after.map((item) => [item.name, item]));
-  const byName = (a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const byName = (a: T, b: T) => compareCodeUnits(a.name, b.name);
   const added = after.filter((item) => !old.has(item.name)).sort(byName);
   const removed = before.filter((item) => !next.has(item.name)).sort(byName);
   const changed: (readonly [T, T])[] = [];

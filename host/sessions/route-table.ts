@@ -1,5 +1,5 @@
 import { formatSource, type Scenario } from '../scenario/index.js';
-import { compare } from '../state/index.js';
+import { compareCodeUnits } from '../code-unit-order.js';
 
 /** A child's local ROM fed by a source. */
 export interface Subscriber {
@@ -33,6 +33,6 @@ export function routeTable(scenario: Scenario): RouteTable {
     for (const [rom, value] of Object.entries(child.config)) local.set(rom, value);
     routes.set(child.name, local);
   }
-  for (const list of subscribers.values()) list.sort((a, b) => compare(a.child, b.child) || compare(a.rom, b.rom));
+  for (const list of subscribers.values()) list.sort((a, b) => compareCodeUnits(a.child, b.child) || compareCodeUnits(a.rom, b.rom));
   return { subscribers, routes };
 }

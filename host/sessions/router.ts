@@ -1,7 +1,8 @@
 import { concat, defer, filter, map, of, Subject, type Observable } from 'rxjs';
 import { RomhostError } from '../errors.js';
 import type { Child, Submitted } from '../lifecycle/index.js';
-import { compare, type Fault } from '../state/index.js';
+import { compareCodeUnits } from '../code-unit-order.js';
+import type { Fault } from '../state/index.js';
 import { DirtyQueue } from './dirty-queue.js';
 import type { RouteTable } from './route-table.js';
 
@@ -59,7 +60,7 @@ export class Router {
 
   /** Every source with a value, sorted by key. */
   values(): [string, Uint8Array][] {
-    return [...this.#values].sort(([a], [b]) => compare(a, b));
+    return [...this.#values].sort(([a], [b]) => compareCodeUnits(a, b));
   }
 
   /** What `rom.read` sees for `child`: its local names, resolved through the current table. */
@@ -130,7 +131,7 @@ export class Router {
       if (!child?.running) continue;
       if (updates === budget) {
         this.#queue.clear();
-        const cycle = [...new Set(late)].sort(compare);
+        const cycle = [...new Set(late)].sort(compareCodeUnits);
         onFault(this.fault(step, new RomhostError('cycle', { step, updates: budget, children: cycle })));
         break;
       }

@@ -6,7 +6,6 @@ export {
   childRemoved,
   childStarted,
   childStopped,
-  compare,
   dueRestarts,
   scenarioApplied,
   stepTaken,

@@ -1,4 +1,5 @@
 import { castDraft, produce, type Draft } from 'immer';
+import { compareCodeUnits } from '../code-unit-order.js';
 import type { RestartPolicy } from '../scenario/index.js';
 import type { CallPath } from '../engine/index.js';
 import type { Applied, ChildState, Fault, HostState } from './host-state.js';
@@ -75,14 +76,9 @@ export function dueRestarts(state: HostState, step: number): string[] {
   return Object.values(state.children)
     .filter((c) => c.status === 'faulted' && c.restartAt !== undefined && c.restartAt <= step)
     .map((c) => c.name)
-    .sort(compare);
-}
-
-/** Code-unit order, never locale order: the same on every machine. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+    .sort(compareCodeUnits);
 }
 
 function sortedByName<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareCodeUnits(a, b)));
 }
