@@ -9,7 +9,6 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   updates_per_step: 1000,
 });
 
-
 /** `base` with every field that `overrides` sets replaced: limits and restart policies alike. */
 export function mergeOverrides<T extends { readonly [K in keyof T]: number }>(
   base: T,
