@@ -22,6 +22,11 @@ const manifestSchema = z.strictObject({
   world: z.string().min(1).optional(),
   /** Emit the core module only, not wrapped as a component (for test fixtures). */
   core: z.boolean().optional(),
+  /**
+   * The role it implements (components/ROLES.md): every component of one role must give the
+   * same reports for the same inputs, which test/conformance.test.ts checks across languages.
+   */
+  role: z.enum(['counter', 'kv']).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
