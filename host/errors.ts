@@ -29,6 +29,10 @@ const messages = {
     `manifest ${p.file}: ${p.detail}: expected e.g. {"language": "wat", "source": "NAME.wat", "wasm": "NAME.wasm"}`,
   'build-failed': (p: { file: string; reason: string }) => `${p.file}: ${p.reason}`,
 
+  'scaffold-invalid': (p: { what: string; detail: string }) => `romhost new: ${p.what}: ${p.detail}`,
+  'smoke-failed': (p: { dir: string; detail: string }) =>
+    `the new component in ${p.dir} does not pass its smoke test: ${p.detail}`,
+
   // scenario: the YAML file
   'scenario-unreadable': (p: { file: string; reason: string }) =>
     `scenario ${p.file} cannot be read: ${p.reason}`,

@@ -10,8 +10,18 @@ export type { CallPath, ChildImports, Component, ComponentInstance, CoreModuleIn
 export { DEFAULT_LIMITS, DEFAULT_RESTART, loadScenario, parseScenario, scenarioJsonSchema } from './scenario/index.js';
 export type { ChildSpec, ComponentRef, Limits, RestartPolicy, RomSource, Scenario } from './scenario/index.js';
 
-export { buildComponent, buildComponents, findComponentDirs, MANIFEST_FILE } from './build/index.js';
-export type { BuildOptions, BuildResult, Manifest } from './build/index.js';
+export {
+  buildComponent,
+  buildComponents,
+  findComponentDirs,
+  LANGUAGES,
+  MANIFEST_FILE,
+  readManifest,
+  scaffoldComponent,
+  scaffoldLanguages,
+  SMOKE_SCENARIO,
+} from './build/index.js';
+export type { BuildOptions, BuildResult, Language, Manifest, Scaffolded } from './build/index.js';
 
 export type { ReportChange } from './sessions/index.js';
 export type { Applied, ChildState, ChildStatus, Fault, HostState } from './state/index.js';

@@ -16,8 +16,10 @@ describe('the public API', () => {
       'DEFAULT_LIMITS',
       'DEFAULT_RESTART',
       'Engine',
+      'LANGUAGES',
       'MANIFEST_FILE',
       'RomhostError',
+      'SMOKE_SCENARIO',
       'buildComponent',
       'buildComponents',
       'createHost',
@@ -25,6 +27,9 @@ describe('the public API', () => {
       'isRomhostError',
       'loadScenario',
       'parseScenario',
+      'readManifest',
+      'scaffoldComponent',
+      'scaffoldLanguages',
       'scenarioJsonSchema',
     ]);
   });

@@ -9,3 +9,5 @@ export { MANIFEST_FILE, readManifest } from './manifest.js';
 export type { Manifest } from './manifest.js';
 export { LANGUAGES } from './languages.js';
 export type { Language } from './languages.js';
+export { scaffoldComponent, scaffoldLanguages, SMOKE_SCENARIO } from './scaffold.js';
+export type { Scaffolded } from './scaffold.js';

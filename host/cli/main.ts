@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { isRomhostError } from '../errors.js';
 import { registerBuild } from './build-command.js';
 import { registerInspect } from './inspect-command.js';
+import { registerNew } from './new-command.js';
 import { registerRun } from './run-command.js';
 
 const program = new Command('romhost')
@@ -13,6 +14,7 @@ const program = new Command('romhost')
 registerRun(program);
 registerInspect(program);
 registerBuild(program);
+registerNew(program);
 
 try {
   await program.parseAsync();
