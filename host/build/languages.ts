@@ -3,6 +3,7 @@
  * leaves the wrapping as a component (against the manifest's world) to build.ts; a toolchain that
  * emits a component itself says so. Adding a language is one entry here.
  */
+import { compileRust } from './rust.js';
 import { compileWat } from './wat.js';
 
 export interface StepInput {
@@ -22,6 +23,7 @@ export interface StepOutput {
 export type LanguageStep = (input: StepInput) => Promise<StepOutput>;
 
 const STEPS = {
+  rust: compileRust,
   wat: compileWat,
 } as const satisfies Record<string, LanguageStep>;
 

@@ -1,0 +1,65 @@
+/**
+ * Finding a rustc that can build for wasm32-unknown-unknown. Debian's /usr/bin/rustc (1.63, with
+ * libstd-rust-dev-wasm32) comes first, before any rustc on PATH: a rustup rustc usually shadows it
+ * there, often without the wasm32 target, and the committed .wasm files are its bytes. The first
+ * candidate whose sysroot holds the target's standard library is the one used.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export const RUST_TARGET = 'wasm32-unknown-unknown';
+
+/** The rustc the committed components were built with. */
+export const DEBIAN_RUSTC = '/usr/bin/rustc';
+
+const INSTALL = 'apt-get install rustc libstd-rust-dev-wasm32';
+
+export interface Rustc {
+  readonly path: string;
+  /** `rustc 1.63.0`, as `rustc -V` says. */
+  readonly version: string;
+}
+
+/** Where to look, in order: $ROMHOST_RUSTC if set, Debian's rustc, then each rustc on PATH. */
+export function rustcCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const onPath = (env['PATH'] ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, 'rustc'));
+  const chosen = env['ROMHOST_RUSTC'];
+  return [...new Set([...(chosen ? [chosen] : []), DEBIAN_RUSTC, ...onPath])];
+}
+
+/** The first candidate with the wasm32 target, or a one-line reason why there is none. */
+export async function findRustc(candidates: readonly string[]): Promise<Rustc | { readonly missing: string }> {
+  const present: string[] = [];
+  for (const path of candidates) {
+    const libdir = await run(path, ['--print', 'target-libdir', '--target', RUST_TARGET]);
+    if (libdir.status === 'absent') continue;
+    present.push(path);
+    if (libdir.status === 'ok' && existsSync(libdir.stdout.trim())) {
+      const version = await run(path, ['-V']);
+      return { path, version: version.status === 'ok' ? version.stdout.trim() : 'rustc' };
+    }
+  }
+  if (present.length === 0) return { missing: `rustc not found: install it with ${INSTALL}` };
+  return {
+    missing: `no rustc with the ${RUST_TARGET} target (tried ${present.join(', ')}): install Debian's with ${INSTALL}, or run rustup target add ${RUST_TARGET}`,
+  };
+}
+
+export interface Run {
+  /** `absent`: it could not be started at all (no such file, not executable). */
+  readonly status: 'ok' | 'failed' | 'absent';
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a tool to its end; never throws. */
+export function run(file: string, args: readonly string[], cwd?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error === null) resolve({ status: 'ok', stdout, stderr });
+      else if (typeof error.code === 'number') resolve({ status: 'failed', stdout, stderr });
+      else resolve({ status: 'absent', stdout, stderr: `cannot run ${file}: ${error.message}` });
+    });
+  });
+}
