@@ -3,6 +3,7 @@
  * leaves the wrapping as a component (against the manifest's world) to build.ts; a toolchain that
  * emits a component itself says so. Adding a language is one entry here.
  */
+import { compileAssemblyScript } from './as.js';
 import { compileRust } from './rust.js';
 import { compileWat } from './wat.js';
 
@@ -23,6 +24,7 @@ export interface StepOutput {
 export type LanguageStep = (input: StepInput) => Promise<StepOutput>;
 
 const STEPS = {
+  as: compileAssemblyScript,
   rust: compileRust,
   wat: compileWat,
 } as const satisfies Record<string, LanguageStep>;
