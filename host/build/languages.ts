@@ -4,6 +4,7 @@
  * emits a component itself says so. Adding a language is one entry here.
  */
 import { compileAssemblyScript } from './as.js';
+import { compileC } from './c.js';
 import { compileRust } from './rust.js';
 import { compileWat } from './wat.js';
 
@@ -25,6 +26,7 @@ export type LanguageStep = (input: StepInput) => Promise<StepOutput>;
 
 const STEPS = {
   as: compileAssemblyScript,
+  c: compileC,
   rust: compileRust,
   wat: compileWat,
 } as const satisfies Record<string, LanguageStep>;
