@@ -10,6 +10,7 @@ import { repoRoot } from './paths.js';
 import { restartBench } from './restart.js';
 import { routeThroughput } from './route-throughput.js';
 import { fuelOverhead } from './fuel-overhead.js';
+import { languages } from './languages.js';
 import { emit, progress } from './stats.js';
 import { swapPause } from './swap-pause.js';
 
@@ -37,4 +38,5 @@ await swapPause({
 });
 await restartBench({ root, iterations: 20000, warmup: 500, block: 500 });
 await fuelOverhead({ root, n: 1_000_000, iterations: 300, warmup: 20, block: 10 });
+await languages({ root, perRound: 2000, rounds: 7, instances: 300 });
 progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
