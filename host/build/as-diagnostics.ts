@@ -34,3 +34,27 @@ export function firstError(diagnostics: readonly Diagnostic[], sources: Readonly
   const column = range.start - before.lastIndexOf('\n');
   return { file: `${source.file}:${line}:${column}`, reason: error.message };
 }
+
+/** asc ends its messages with a period; romhost's one-line errors go on after them. */
+export function plain(message: string): string {
+  return message.replace(/\.$/, '');
+}
+
+const ROMHOST_MODULE = /^romhost:component\//;
+
+/** What std library calls bring in AssemblyScript's `env` imports. */
+const CULPRITS: Record<string, string> = { seed: 'Math.random', 'Date.now': 'Date.now', trace: 'trace', abort: 'abort' };
+
+/**
+ * The first import of `module` outside romhost's world, said in AssemblyScript's terms (wrapping
+ * it as a component would only say that "env" is not in the world).
+ */
+export function foreignImport(module: WebAssembly.Module): string | undefined {
+  const found = WebAssembly.Module.imports(module).find((i) => !ROMHOST_MODULE.test(i.module));
+  if (found === undefined) return undefined;
+  const culprit = CULPRITS[found.name] ?? (found.name.startsWith('console.') ? 'console' : undefined);
+  return (
+    `the module imports ${found.module}::${found.name}${culprit === undefined ? '' : ` (${culprit})`}, which romhost does not grant: ` +
+    'a component has no clock, randomness, console or WASI; take what it needs from a ROM'
+  );
+}

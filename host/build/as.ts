@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fail } from '../errors.js';
-import { firstError, type ReadSource } from './as-diagnostics.js';
+import { firstError, foreignImport, plain, type ReadSource } from './as-diagnostics.js';
 import { loadAsc, ASC_VERSION, type AscModule } from './as-toolchain.js';
 import type { LanguageStep, StepInput, StepOutput } from './languages.js';
 import { readText } from './read-text.js';
@@ -63,7 +63,7 @@ async function compile(input: StepInput, compiler: string): Promise<StepOutput> 
     [KIT_NAME, { file: join(kit, 'romhost.ts'), text: readFileSync(join(kit, 'romhost.ts'), 'utf8') }],
   ]);
   const diagnostics: Parameters<typeof firstError>[0][number][] = [];
-  let binary: Uint8Array | undefined;
+  let binary: Uint8Array<ArrayBuffer> | undefined;
   const result = await asc.main([entry, '--outFile', 'module.wasm', ...FLAGS], {
     readFile: (name, baseDir) => {
       if (name === KIT_REQUEST) return sources.get(KIT_NAME)!.text;
@@ -80,7 +80,7 @@ async function compile(input: StepInput, compiler: string): Promise<StepOutput> 
       }
     },
     writeFile: (_name, contents) => {
-      if (typeof contents !== 'string') binary = contents;
+      if (typeof contents !== 'string') binary = new Uint8Array(contents);
     },
     listFiles: () => [],
     reportDiagnostic: (d) => diagnostics.push(d),
@@ -94,10 +94,12 @@ async function compile(input: StepInput, compiler: string): Promise<StepOutput> 
   if (error !== undefined) {
     // The entry imports the component's `update`: an error there is the source's missing or wrong export.
     if (error.file.startsWith(sources.get(entry)!.file)) {
-      return raise(`${error.reason}: the source must export function update(changed: string[]): void`);
+      return raise(`the source must export function update(changed: string[]): void (${plain(error.reason)})`);
     }
-    return fail('build-failed', error);
+    return fail('build-failed', { file: error.file, reason: plain(error.reason) });
   }
   if (result.error !== null || binary === undefined) return raise(`asc failed: ${result.error?.message ?? 'no output'}`, result.error);
+  const foreign = foreignImport(new WebAssembly.Module(binary));
+  if (foreign !== undefined) return raise(foreign);
   return { kind: 'core', bytes: binary };
 }
