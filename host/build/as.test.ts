@@ -86,6 +86,21 @@ const COUNTING: Run = {
   values: ['a', 'b', 'b', '', 'ünïcødé', 'x'.repeat(5000), 'a', '', '42', '\n', '7\n', 'a'],
 };
 
+/**
+ * The kv examples, read from the table in components/ROLES.md: `code` cells joined by ` + `,
+ * `newline` for a newline byte, and "unchanged" for the view before.
+ */
+function roleExamples(): { command: string; view: string; size: string }[] {
+  const cell = (text: string) => text.split(' + ').map((part) => (part === 'newline' ? '\n' : /^`(.*)`$/.exec(part)![1]!)).join('');
+  const table = readFileSync('components/ROLES.md', 'utf8').split('| command | view | size |')[1]!;
+  const rows = [...table.matchAll(/^\| (.+) \| (.+) \| (\d+) \|$/gm)];
+  let view = '{}';
+  return rows.map(([, command, shown, size]) => {
+    if (!shown!.startsWith('unchanged')) view = cell(shown!);
+    return { command: cell(command!), view, size: size! };
+  });
+}
+
 describe('the as step', () => {
   it('builds counter-as and kv-as to exactly their committed bytes', async () => {
     const results = await buildComponents([COUNTER, KV], { check: true });
@@ -188,31 +203,17 @@ describe('the as components in the host', () => {
   });
 
   it('kv-as follows the examples of components/ROLES.md, and a restart changes nothing', async () => {
-    const examples: [command: string, view: string, size: string][] = [
-      ['set b 2', '{"b":"2"}', '1'],
-      ['set a x y', '{"a":"x y","b":"2"}', '2'],
-      ['set a ', '{"a":"","b":"2"}', '2'],
-      ['set q "hi"\\\nok', '{"a":"","b":"2","q":"\\"hi\\"\\\\\\u000aok"}', '3'],
-      ['del b', '{"a":"","q":"\\"hi\\"\\\\\\u000aok"}', '2'],
-      ['del zz', '{"a":"","q":"\\"hi\\"\\\\\\u000aok"}', '2'],
-      ['SET a 1', '{"a":"","q":"\\"hi\\"\\\\\\u000aok"}', '2'],
-      ['clear', '{}', '0'],
-      ['set k v', '{"k":"v"}', '1'],
-    ];
-    const run: Run = { roms: '{ command: input/command, state: c/state }', reports: '[state, view, size]', input: 'command', values: examples.map(([command]) => command) };
-    const views = (changes: string[]) => {
-      // Each update submits state, view and size; the views and sizes that changed, in order.
-      return changes.filter((c) => !c.startsWith('c/state='));
-    };
+    const examples = [...roleExamples(), { command: 'set k v', view: '{"k":"v"}', size: '1' }];
+    expect(examples.slice(0, 4).map((e) => e.command)).toEqual(['set b 2', 'set a x y', 'set a ', 'set q "hi"\\\nok']);
+    const run: Run = { roms: '{ command: input/command, state: c/state }', reports: '[state, view, size]', input: 'command', values: examples.map((e) => e.command) };
     const seen = await changesOf(join(KV, 'kv-as.wasm'), run);
+    // Only changes are seen: the view and size after each command, where they changed.
     const expected = ['c/view="{}"', 'c/size="0"'];
-    let [view, size] = ['{}', '0'];
-    for (const [, v, s] of examples) {
-      if (v !== view) expected.push(`c/view=${JSON.stringify(v)}`);
-      if (s !== size) expected.push(`c/size=${JSON.stringify(s)}`);
-      [view, size] = [v, s];
-    }
-    expect(views(seen)).toEqual(expected);
+    examples.forEach(({ view, size }, i) => {
+      if (view !== (examples[i - 1]?.view ?? '{}')) expected.push(`c/view=${JSON.stringify(view)}`);
+      if (size !== (examples[i - 1]?.size ?? '0')) expected.push(`c/size=${JSON.stringify(size)}`);
+    });
+    expect(seen.filter((c) => !c.startsWith('c/state='))).toEqual(expected);
     expect(seen.at(-3)).toBe('c/state="k\\u0000v\\u0000"');
     expect(await changesOf(join(KV, 'kv-as.wasm'), { ...run, restartBefore: [1, 4, 7, 8] })).toEqual(seen);
   });
