@@ -28,8 +28,14 @@ export function rustcCandidates(env: NodeJS.ProcessEnv = process.env): string[] 
   return [...new Set([...(chosen ? [chosen] : []), DEBIAN_RUSTC, ...onPath])];
 }
 
+/** What findRustc found, per list of candidates: asking costs two rustc runs. A miss is asked again. */
+const found = new Map<string, Rustc>();
+
 /** The first candidate with the wasm32 target, or a one-line reason why there is none. */
 export async function findRustc(candidates: readonly string[]): Promise<Rustc | { readonly missing: string }> {
+  const key = candidates.join('\0');
+  const known = found.get(key);
+  if (known !== undefined) return known;
   const present: string[] = [];
   for (const path of candidates) {
     const libdir = await run(path, ['--print', 'target-libdir', '--target', RUST_TARGET]);
@@ -37,7 +43,9 @@ export async function findRustc(candidates: readonly string[]): Promise<Rustc | 
     present.push(path);
     if (libdir.status === 'ok' && existsSync(libdir.stdout.trim())) {
       const version = await run(path, ['-V']);
-      return { path, version: version.status === 'ok' ? version.stdout.trim() : 'rustc' };
+      const rustc = { path, version: version.status === 'ok' ? version.stdout.trim() : 'rustc' };
+      found.set(key, rustc);
+      return rustc;
     }
   }
   if (present.length === 0) return { missing: `rustc not found: install it with ${INSTALL}` };
