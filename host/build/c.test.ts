@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRomhostError } from '../errors.js';
+import { findClang } from './c-toolchain.js';
 import { createHost, parseScenario, type Host } from '../index.js';
 import { buildComponent, buildComponents, scaffoldComponent } from './index.js';
 
@@ -59,7 +60,7 @@ describe('the C step', () => {
   it('builds the committed C components to exactly their committed bytes', async () => {
     const results = await buildComponents(COMPONENTS, { check: true });
     expect(results.map((r) => [r.dir, r.status, r.kind])).toEqual(COMPONENTS.map((dir) => [dir, 'unchanged', 'component']));
-  });
+  }, 60_000);
 
   it('is reproducible: from scratch, twice, in folders of other paths, the same bytes', async () => {
     for (const dir of COMPONENTS) {
@@ -80,7 +81,7 @@ describe('the C step', () => {
         `written ${join(built[0]!, `${name}.wasm`)} (component, ${committed.length} bytes)`,
       ]);
     }
-  });
+  }, 120_000);
 
   it('builds the template into a counter; counter-c is the template named counter-c', async () => {
     expect(readFileSync('kits/c/template/{{name}}.c', 'utf8').replaceAll('{{name}}', 'counter-c')).toBe(
@@ -92,7 +93,7 @@ describe('the C step', () => {
     expect(built.wasm).toBe(join(dir, 'my-counter.wasm'));
     expect(Buffer.from(built.bytes)).toEqual(readFileSync('components/counter-c/counter-c.wasm'));
     expect(await counterRun(built.wasm, ['a', 'b', 'a'])).toEqual(await counterRun(COUNTER_WAT, ['a', 'b', 'a']));
-  });
+  }, 60_000);
 
   it('names the file, line and column of a compile error', async () => {
     const dir = cFolder('syntax', '#include "romhost.h"\n\nvoid romhost_update(romhost_changed changed) {\n  int x = ;\n}\n');
@@ -135,7 +136,7 @@ describe('the C step', () => {
     // clang alone in a folder: it looks for its wasm-ld beside itself and on PATH, and finds none.
     const clangOnly = join(scratch, 'clang-only');
     mkdirSync(clangOnly);
-    symlinkSync('/usr/bin/clang', join(clangOnly, 'clang'));
+    symlinkSync(findClang(process.env['PATH'] ?? '')!, join(clangOnly, 'clang'));
     const noLinker = await withPath(clangOnly, () => buildError(dir));
     expect(noLinker.message).toMatch(new RegExp(`^${source}: wasm-ld[-\\d]* not found: install it with apt-get install clang lld$`));
   });
