@@ -136,6 +136,16 @@ describe('the as step', () => {
     expect(await changesOf(built.wasm, run)).toEqual(await changesOf('components/counter-wat/counter-wat.wasm', run));
   }, BUILD_TIMEOUT);
 
+  it('compiles the files the source imports from its folder, and names them in faults', async () => {
+    const dir = withSource('two-files', 'import { submitText } from "romhost";\nimport { twice } from "./twice";\nexport function update(changed: string[]): void {\n  submitText("n", twice(changed.length).toString());\n}\n');
+    writeFileSync(join(dir, 'assembly', 'twice.ts'), 'export function twice(n: i32): i32 {\n  return n * 2;\n}\n');
+    const built = await buildComponent(dir);
+    const seen = await changesOf(built.wasm, { roms: '{ a: input/a, b: input/b }', reports: '[n]', input: 'a', values: ['x'] });
+    expect(seen).toEqual(['c/n="0"', 'c/n="2"']);
+    writeFileSync(join(dir, 'assembly', 'twice.ts'), 'export function twice(n: i32): i32 {\n  return n * "2";\n}\n');
+    expect(await buildFault(dir)).toMatchObject({ message: expect.stringMatching(new RegExp(`^${join(dir, 'assembly', 'twice.ts')}:2:\\d+: `)) });
+  }, BUILD_TIMEOUT);
+
   it('names the file, line and column of a compile error', async () => {
     const dir = withSource('type-error', 'import { submit } from "romhost";\n\nexport function update(changed: string[]): void {\n  const n: i32 = "one";\n}\n');
     expect(await buildFault(dir)).toMatchObject({

@@ -64,7 +64,8 @@ async function compile(input: StepInput, compiler: string): Promise<StepOutput> 
   ]);
   const diagnostics: Parameters<typeof firstError>[0][number][] = [];
   let binary: Uint8Array<ArrayBuffer> | undefined;
-  const result = await asc.main([entry, '--outFile', 'module.wasm', ...FLAGS], {
+  // Relative to the folder, asc's names for files and its search for packages start there.
+  const result = await asc.main([entry, '--baseDir', input.dir, '--outFile', 'module.wasm', ...FLAGS], {
     readFile: (name, baseDir) => {
       if (name === KIT_REQUEST) return sources.get(KIT_NAME)!.text;
       const known = sources.get(name);
