@@ -8,7 +8,6 @@
  * `__FILE__` holds no absolute path; no debug info; the objects' temporary folder never reaches
  * the output. The bytes depend on the sources and the clang version only.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { fail } from '../errors.js';
 import { compileError, compileWarnings, linkError, type Objects } from './c-diagnostics.js';
 import { CLANG_MISSING, findClang, missingLinker } from './c-toolchain.js';
 import type { StepInput, StepOutput } from './languages.js';
+import { runTool } from './run-tool.js';
 import { romhostWorldWit } from './world-wit.js';
 
 const COMPILE = [
@@ -71,15 +71,15 @@ export async function compileC(input: StepInput): Promise<StepOutput> {
       [
         [relative(input.dir, input.source), objects.source.object],
         [objects.kit.file, objects.kit.object],
-      ].map(([file, object]) => run(clang, [...COMPILE, ...include, '-c', file!, '-o', join(scratch, object!)], input.dir)),
+      ].map(([file, object]) => runTool(clang, [...COMPILE, ...include, '-c', file!, '-o', join(scratch, object!)], input.dir)),
     );
     for (const { stderr } of compiled) for (const line of compileWarnings(stderr, input.dir)) input.onProgress(line);
-    const failed = compiled.find((c) => c.code !== 0);
+    const failed = compiled.find((c) => c.status !== 'ok');
     if (failed) return fail('build-failed', compileError(failed.stderr, input.dir, input.source));
 
     input.onProgress(`linking ${input.source} (wasm-ld)`);
-    const linked = await run(clang, [...LINK, objects.source.object, objects.kit.object, '-o', 'module.wasm'], scratch);
-    if (linked.code !== 0) {
+    const linked = await runTool(clang, [...LINK, objects.source.object, objects.kit.object, '-o', 'module.wasm'], scratch);
+    if (linked.status !== 'ok') {
       const linker = missingLinker(linked.stderr);
       return fail('build-failed', linker ? { file: input.source, reason: linker } : linkError(linked.stderr, objects));
     }
@@ -89,21 +89,6 @@ export async function compileC(input: StepInput): Promise<StepOutput> {
   }
 }
 
-interface Run {
-  readonly code: number;
-  readonly stderr: string;
-}
-
-function run(file: string, args: readonly string[], cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      if (error === null) resolve({ code: 0, stderr });
-      else if (typeof error.code === 'number') resolve({ code: error.code, stderr });
-      // It could not start at all (e.g. not executable): one line, as clang's own errors.
-      else resolve({ code: -1, stderr: `error: cannot run ${file}: ${error.message}` });
-    });
-  });
-}
 
 function isFile(file: string): boolean {
   try {

@@ -4,9 +4,9 @@
  * there, often without the wasm32 target, and the committed .wasm files are its bytes. The first
  * candidate whose sysroot holds the target's standard library is the one used.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { runTool } from './run-tool.js';
 
 export const RUST_TARGET = 'wasm32-unknown-unknown';
 
@@ -38,11 +38,11 @@ export async function findRustc(candidates: readonly string[]): Promise<Rustc | 
   if (known !== undefined) return known;
   const present: string[] = [];
   for (const path of candidates) {
-    const libdir = await run(path, ['--print', 'target-libdir', '--target', RUST_TARGET]);
+    const libdir = await runTool(path, ['--print', 'target-libdir', '--target', RUST_TARGET]);
     if (libdir.status === 'absent') continue;
     present.push(path);
     if (libdir.status === 'ok' && existsSync(libdir.stdout.trim())) {
-      const version = await run(path, ['-V']);
+      const version = await runTool(path, ['-V']);
       const rustc = { path, version: version.status === 'ok' ? version.stdout.trim() : 'rustc' };
       found.set(key, rustc);
       return rustc;
@@ -54,20 +54,3 @@ export async function findRustc(candidates: readonly string[]): Promise<Rustc | 
   };
 }
 
-export interface Run {
-  /** `absent`: it could not be started at all (no such file, not executable). */
-  readonly status: 'ok' | 'failed' | 'absent';
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a tool to its end; never throws. */
-export function run(file: string, args: readonly string[], cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error === null) resolve({ status: 'ok', stdout, stderr });
-      else if (typeof error.code === 'number') resolve({ status: 'failed', stdout, stderr });
-      else resolve({ status: 'absent', stdout, stderr: `cannot run ${file}: ${error.message}` });
-    });
-  });
-}

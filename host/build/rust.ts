@@ -17,7 +17,8 @@ import { fail } from '../errors.js';
 import type { StepInput, StepOutput } from './languages.js';
 import { rustError, rustWarnings, type Places } from './rust-diagnostics.js';
 import { checkRustModule } from './rust-module.js';
-import { findRustc, run, rustcCandidates, RUST_TARGET } from './rust-toolchain.js';
+import { findRustc, rustcCandidates, RUST_TARGET } from './rust-toolchain.js';
+import { runTool } from './run-tool.js';
 import { romhostWorldWit } from './world-wit.js';
 
 const COMMON = [
@@ -81,7 +82,7 @@ export async function compileRust(input: StepInput, options: RustOptions = {}): 
 
 /** One rustc run: its warnings go to progress, its first error is the build's fault. */
 async function compile(rustc: string, args: readonly string[], cwd: string, places: Places, input: StepInput): Promise<void> {
-  const { status, stderr } = await run(rustc, args, cwd);
+  const { status, stderr } = await runTool(rustc, args, cwd);
   for (const line of rustWarnings(stderr, places)) input.onProgress(line);
   if (status !== 'ok') fail('build-failed', rustError(stderr, places));
 }
