@@ -5,6 +5,7 @@
  */
 import { compileAssemblyScript } from './as.js';
 import { compileC } from './c.js';
+import { compileJs } from './js.js';
 import { compileRust } from './rust.js';
 import { compileWat } from './wat.js';
 
@@ -27,6 +28,7 @@ export type LanguageStep = (input: StepInput) => Promise<StepOutput>;
 const STEPS = {
   as: compileAssemblyScript,
   c: compileC,
+  js: compileJs,
   rust: compileRust,
   wat: compileWat,
 } as const satisfies Record<string, LanguageStep>;
