@@ -10,7 +10,11 @@ import { Router, routeTable, type ReportChange } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
 
 export interface HostOptions {
-  /** Share one engine (and its compiled modules) between hosts; `new Engine({ callPath: 'glue' })` forces jco's glue. */
+  /**
+   * The engine that compiles and instantiates components. By default every host in the process
+   * shares one, so a component is validated, rewritten and compiled once however many hosts run
+   * it; pass your own for other options (`new Engine({ callPath: 'glue' })`) or to keep caches apart.
+   */
   readonly engine?: Engine;
 }
 
@@ -57,8 +61,10 @@ export interface Host {
 const INPUT_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const encoder = new TextEncoder();
 
+let sharedEngine: Engine | undefined;
+
 export function createHost(options: HostOptions = {}): Host {
-  return new RomHost(options.engine ?? new Engine());
+  return new RomHost(options.engine ?? (sharedEngine ??= new Engine()));
 }
 
 /** An accepted event: `run` applies it at the start of its step. Throwing leaves the host as it was, and takes no step. */
