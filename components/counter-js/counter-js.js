@@ -23,7 +23,7 @@ export function update(changed) {
   if (state !== undefined) {
     let end = state.indexOf(NEWLINE);
     if (end === -1) end = state.length;
-    const digits = String.fromCharCode(...state.subarray(0, end));
+    const digits = end <= 19 ? String.fromCharCode(...state.subarray(0, end)) : '';
     if (DIGITS.test(digits)) {
       count = BigInt(digits);
       if (end < state.length) last = state.subarray(end + 1);
