@@ -1,8 +1,12 @@
 import type { Limits, RestartPolicy } from './types.js';
 
-/** The limits of a scenario that sets none: generous for a state machine, small for a runaway. */
+/**
+ * The limits of a scenario that sets none: generous for a state machine, small for a runaway.
+ * Fuel fits a JavaScript component (StarlingMonkey spends 10–50 million units on an update of the
+ * counter) and stops an endless loop within a fraction of a second.
+ */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
-  fuel: 10_000_000,
+  fuel: 100_000_000,
   memory_mib: 64,
   report_kib: 1024,
   reports_per_update: 64,

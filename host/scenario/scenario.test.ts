@@ -141,7 +141,7 @@ describe('limits', () => {
   test('default to DEFAULT_LIMITS', () => {
     const scenario = limitsOf();
     expect(DEFAULT_LIMITS).toEqual({
-      fuel: 10_000_000,
+      fuel: 100_000_000,
       memory_mib: 64,
       report_kib: 1024,
       reports_per_update: 64,
