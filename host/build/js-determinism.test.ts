@@ -30,7 +30,7 @@ async function run(inputs: readonly string[], restartBefore: ReadonlySet<number>
   hosts.push(host);
   const reports: Entropy[] = [];
   host.reports$.subscribe((c) => reports.push(JSON.parse(new TextDecoder().decode(c.content)) as Entropy));
-  const yaml = `components: { e: ${DIR}/js-entropy.wasm }\nlimits: { fuel: 100000000 }\nchildren:\n  e: { component: e, roms: { input: input/input }, reports: [entropy] }\n`;
+  const yaml = `components: { e: ${DIR}/js-entropy.wasm }\nchildren:\n  e: { component: e, roms: { input: input/input }, reports: [entropy] }\n`;
   expect((await host.apply(parseScenario(yaml, resolve('inline.yaml')))).faults).toEqual([]);
   for (const [i, input] of inputs.entries()) {
     if (restartBefore.has(i)) expect((await host.restart('e')).faults).toEqual([]);

@@ -10,7 +10,7 @@
  */
 import { findSection, patchSections, readU32, writeU32 } from '../engine/rewrite/wasm-sections.js';
 
-const SECTION = { import: 2, memory: 5, global: 6, export: 7, data: 11, dataCount: 12 } as const;
+const SECTION = { import: 2, memory: 5, global: 6, export: 7, start: 8, data: 11, dataCount: 12 } as const;
 const VALTYPE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c } as const;
 const OP = { i32Const: 0x41, i64Const: 0x42, f32Const: 0x43, f64Const: 0x44, globalGet: 0x23, refNull: 0xd0, refFunc: 0xd2, end: 0x0b } as const;
 const EXPORT_GLOBAL = 3;
@@ -44,6 +44,8 @@ export function initializeAndSnapshot(
   imports: (moduleImports: WebAssembly.ModuleImportDescriptor[]) => { imports: WebAssembly.Imports; bind: (memory: WebAssembly.Memory) => void },
 ): Initialized {
   if (hasImportedState(module)) throw new Error('the module imports a memory, table or global: it cannot be snapshotted');
+  // A start function would run again in every instance of the snapshot.
+  if (findSection(module, SECTION.start)) throw new Error('the module has a start function: it cannot be snapshotted');
   const globals = readGlobals(module);
   const exports = readExports(module);
   const globalName = (i: number) => `romhost:snapshot-global-${i}`;

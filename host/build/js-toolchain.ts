@@ -64,30 +64,40 @@ async function load(from: string): Promise<JsToolchain | undefined> {
 
   const { wallClock } = (await import(pathToFileURL(join(shim, 'dist', 'nodejs', 'clocks.js')).href)) as ShimClocks;
   const { random } = (await import(pathToFileURL(join(shim, 'dist', 'nodejs', 'random.js')).href)) as ShimRandom;
-  let fixed = false;
-  const realNow = wallClock.now.bind(wallClock);
-  const realBytes = random.getRandomBytes.bind(random);
-  wallClock.now = () => (fixed ? { seconds: 0n, nanoseconds: 0 } : realNow());
-  random.getRandomBytes = (length) => (fixed ? new Uint8Array(Number(length)) : realBytes(length));
-
+  fixWhileSplicing(wallClock, random);
   const module = (await import(pathToFileURL(join(dir, 'lib', 'spidermonkey-embedding-splicer.js')).href)) as { splicer: Splicer };
-  const withFixedEntropy =
-    <A extends unknown[], R>(call: (...args: A) => R) =>
-    (...args: A): R => {
-      fixed = true;
-      try {
-        return call(...args);
-      } finally {
-        fixed = false;
-      }
-    };
   return {
     version,
     engine: readFileSync(join(dir, 'lib', 'starlingmonkey_embedding.wasm')),
     splicer: {
-      spliceBindings: withFixedEntropy(module.splicer.spliceBindings.bind(module.splicer)),
-      stubWasi: withFixedEntropy(module.splicer.stubWasi.bind(module.splicer)),
+      spliceBindings: splicing(module.splicer.spliceBindings.bind(module.splicer)),
+      stubWasi: splicing(module.splicer.stubWasi.bind(module.splicer)),
     },
+  };
+}
+
+/** Whether the splicer is running: the shim's clock and random bytes are fixed meanwhile. */
+let inSplicer = false;
+const PATCHED = Symbol('romhost: fixed while splicing');
+
+/** Wraps the shim's wall clock and random bytes, once per process (their objects are shared). */
+function fixWhileSplicing(wallClock: ShimClocks['wallClock'], random: ShimRandom['random']): void {
+  if (PATCHED in wallClock) return;
+  const realNow = wallClock.now.bind(wallClock);
+  const realBytes = random.getRandomBytes.bind(random);
+  wallClock.now = () => (inSplicer ? { seconds: 0n, nanoseconds: 0 } : realNow());
+  random.getRandomBytes = (length) => (inSplicer ? new Uint8Array(Number(length)) : realBytes(length));
+  Object.defineProperty(wallClock, PATCHED, { value: true });
+}
+
+function splicing<A extends unknown[], R>(call: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    inSplicer = true;
+    try {
+      return call(...args);
+    } finally {
+      inSplicer = false;
+    }
   };
 }
 

@@ -22,8 +22,6 @@ afterAll(async () => {
 });
 
 const COMPONENTS = ['components/counter-js', 'components/kv-js'];
-/** StarlingMonkey runs 14–25 M metered instructions per update of these components (the default is 10 M). */
-const FUEL = 100_000_000;
 
 /** A copy of `from` at `scratch/name`, without its built .wasm. */
 function copy(from: string, name: string): string {
@@ -148,7 +146,7 @@ async function started(wasm: string, roms: string, reports: string): Promise<{ h
   hosts.push(host);
   const changes: string[] = [];
   host.reports$.subscribe((c) => changes.push(`${c.report}=${text(c.content)}`));
-  const yaml = `components: { x: ${wasm} }\nlimits: { fuel: ${FUEL} }\nchildren:\n  c: { component: x, roms: { ${roms} }, reports: [${reports}] }\n`;
+  const yaml = `components: { x: ${wasm} }\nchildren:\n  c: { component: x, roms: { ${roms} }, reports: [${reports}] }\n`;
   const applied = await host.apply(parseScenario(yaml, resolve('inline.yaml')));
   expect(applied.faults).toEqual([]);
   return { host, changes };
