@@ -84,3 +84,19 @@ limits: { fuel: ${fuel} }
     expect(result.faults.map((f) => f.code)).toEqual(['fuel-exhausted']);
   });
 });
+
+describe('every example component', () => {
+  it('imports nothing beyond the romhost world', async () => {
+    const { findComponentDirs, readManifest } = await import('../host/index.js');
+    // Validation alone (rewriting the 12 MB JavaScript engines is not what this checks).
+    const engine = new Engine({ rewrite: false });
+    const dirs = findComponentDirs('components');
+    expect(dirs.length).toBeGreaterThanOrEqual(12);
+    for (const dir of dirs) {
+      const wasm = `${dir}/${readManifest(dir).wasm}`;
+      const component = await engine.load(readFileSync(wasm), wasm);
+      const foreign = component.imports.filter((i) => i !== 'romhost:component/report@0.1.0' && i !== 'romhost:component/rom@0.1.0');
+      expect([wasm, foreign, component.exports]).toEqual([wasm, [], ['update']]);
+    }
+  }, 120_000);
+});
