@@ -34,7 +34,7 @@ export async function instantiateBench(opts: InstantiateOptions): Promise<void> 
       'romhost',
       async () => {
         const t0 = nowNs();
-        sink = engine.instantiate(component, childImports, { fuel: 10_000_000, memoryMib: 64 });
+        sink = engine.instantiate(component, childImports, { fuel: 10_000_000, memoryMib: 256 });
         return nowNs() - t0;
       },
     ],

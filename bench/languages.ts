@@ -77,7 +77,7 @@ export async function languages(opts: LanguagesOptions): Promise<void> {
 
     // Instantiate: one more instance from the engine's cache vs the raw core module.
     const imports = { read: () => undefined, submit: () => {} };
-    const limits = { fuel: 10_000_000, memoryMib: 64 };
+    const limits = { fuel: 10_000_000, memoryMib: 256 };
     const romhostUs: number[] = [];
     const rawUs: number[] = [];
     const rawImports = {

@@ -12,7 +12,7 @@ function drive(engine: Engine, component: Awaited<ReturnType<Engine['load']>>) {
   const instance = engine.instantiate(
     component,
     { read: (name) => roms.get(name), submit: (name, content) => reports.push([name, text(content)!]) },
-    { fuel: 10_000_000, memoryMib: 64 },
+    { fuel: 10_000_000, memoryMib: 256 },
   );
   return { roms, reports, instance };
 }

@@ -10,7 +10,7 @@ import { wasmKind } from './wasm-kind.js';
 import { checkWorld } from './world-check.js';
 
 /** The memory cap of a child that sets none (DEFAULT_LIMITS.memory_mib). */
-const DEFAULT_MEMORY_MIB = 64;
+const DEFAULT_MEMORY_MIB = 256;
 const PAGE = 64 * 1024;
 
 /** A component's core modules rewritten for one memory cap and compiled: what instances are made from. */

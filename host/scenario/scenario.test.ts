@@ -142,7 +142,7 @@ describe('limits', () => {
     const scenario = limitsOf();
     expect(DEFAULT_LIMITS).toEqual({
       fuel: 100_000_000,
-      memory_mib: 64,
+      memory_mib: 256,
       report_kib: 1024,
       reports_per_update: 64,
       updates_per_step: 1000,
