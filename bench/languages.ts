@@ -51,7 +51,7 @@ export async function languages(opts: LanguagesOptions): Promise<void> {
       hand = { roms, child: new HandChild(module, (n) => roms.get(n), (n, c) => n === 'state' && roms.set('state', c)) };
     }
 
-    // A fault loses the input of its step (the restarted child sees only the latest value): count them.
+    // A fault can lose the input of its step (the restarted child sees only the latest value): count them.
     let faults = 0;
     host.faults$.subscribe(() => (faults += 1));
     let next = 0;
@@ -73,7 +73,9 @@ export async function languages(opts: LanguagesOptions): Promise<void> {
       }
     }
     const count = new TextDecoder().decode(host.read('c/count'));
-    if (count !== String(next - faults)) throw new Error(`languages: ${name} counted ${count}, expected ${next} less ${faults} faults`);
+    if (!(Number(count) <= next && Number(count) >= next - faults)) {
+      throw new Error(`languages: ${name} counted ${count} of ${next} inputs, with ${faults} faults`);
+    }
 
     // Instantiate: one more instance from the engine's cache vs the raw core module.
     const imports = { read: () => undefined, submit: () => {} };
