@@ -49,7 +49,7 @@ describe('buildComponent', () => {
     const results = await buildComponents(ROOTS.flatMap(findComponentDirs), { check: true });
     expect(results.filter((r) => r.status !== 'unchanged').map((r) => r.wasm)).toEqual([]);
     expect(results.find((r) => r.dir.endsWith('core-module'))?.kind).toBe('core');
-  });
+  }, 600_000); // every language, three 12 MB JavaScript engines among them
 
   it('is reproducible: building from scratch twice writes the same bytes as committed', async () => {
     const dir = folder('counter', {}, 'components/counter-wat');
