@@ -69,6 +69,16 @@ const messages = {
   'unknown-source': (p: { source: string }) =>
     `"${p.source}" names no ROM or report of this host: use CHILD/REPORT, input/NAME or host/state`,
   'closed': () => `the host is closed: create a new one with createHost()`,
+
+  // the inspector page
+  'inspector-port-in-use': (p: { port: number }) =>
+    `the inspector cannot listen on 127.0.0.1:${p.port}: the port is in use; pass another with --port (0 picks a free one)`,
+  'inspector-page-missing': (p: { dir: string }) =>
+    `the inspector page is not built (no ${p.dir}/index.html): run npm run build`,
+  'inspector-message-invalid': (p: { detail: string }) =>
+    `the inspector received a message it does not understand: ${p.detail}`,
+  'unknown-component': (p: { component: string; known: readonly string[] }) =>
+    `the scenario names no component "${p.component}" (components: ${p.known.join(', ') || 'none'})`,
 } as const;
 
 export type ErrorCode = keyof typeof messages;

@@ -6,7 +6,7 @@ import { Engine, type Component } from './engine/index.js';
 import { fail } from './errors.js';
 import { Children, type LifecycleEvent } from './lifecycle/index.js';
 import { childChanges, type PlacedChild, type Scenario } from './scenario/index.js';
-import { Router, routeTable, type ReportChange } from './sessions/index.js';
+import { Router, routeTable, type ReportChange, type SourceValue } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
 
 export interface HostOptions {
@@ -49,9 +49,13 @@ export interface Host {
   reports(): ReadonlyMap<string, Uint8Array>;
   /** A ROM session on a source (`CHILD/REPORT`, `input/NAME`, `host/state`): its current value, if any, then each new one. */
   rom$(source: string): Observable<Uint8Array>;
+  /** The scenario last applied; undefined before the first `apply`. */
+  readonly scenario: Scenario | undefined;
   readonly state: HostState;
   readonly state$: Observable<HostState>;
   readonly reports$: Observable<ReportChange>;
+  /** Every source whose value changes, whatever changed it: inputs, reports and `host/state`. */
+  readonly values$: Observable<SourceValue>;
   readonly faults$: Observable<Fault>;
   readonly lifecycle$: Observable<LifecycleEvent>;
   readonly engine: Engine;
@@ -82,6 +86,7 @@ class RomHost implements Host {
 
   readonly state$ = this.#state.asObservable();
   readonly reports$ = this.#router.reports$;
+  readonly values$ = this.#router.values$;
   readonly faults$ = this.#router.faults$;
   readonly lifecycle$: Observable<LifecycleEvent>;
 
@@ -92,6 +97,10 @@ class RomHost implements Host {
 
   get state(): HostState {
     return this.#state.value;
+  }
+
+  get scenario(): Scenario | undefined {
+    return this.#scenario?.scenario;
   }
 
   async apply(scenario: Scenario): Promise<StepResult> {

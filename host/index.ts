@@ -7,7 +7,7 @@ export type { ComponentSource, Host, HostOptions, StepResult } from './host.js';
 export { Engine } from './engine/index.js';
 export type { CallPath, ChildImports, Component, ComponentInstance, CoreModuleInfo, EngineOptions, EngineStats } from './engine/index.js';
 
-export { DEFAULT_LIMITS, DEFAULT_RESTART, loadScenario, parseScenario, scenarioJsonSchema } from './scenario/index.js';
+export { DEFAULT_LIMITS, DEFAULT_RESTART, formatSource, loadScenario, parseScenario, scenarioJsonSchema } from './scenario/index.js';
 export type { ChildSpec, ComponentRef, Limits, RestartPolicy, RomSource, Scenario } from './scenario/index.js';
 
 export {
@@ -23,9 +23,12 @@ export {
 } from './build/index.js';
 export type { BuildOptions, BuildResult, Language, Manifest, Scaffolded } from './build/index.js';
 
-export type { ReportChange } from './sessions/index.js';
+export type { ReportChange, SourceValue } from './sessions/index.js';
 export type { Applied, ChildState, ChildStatus, Fault, HostState } from './state/index.js';
 export type { LifecycleAction, LifecycleEvent } from './lifecycle/index.js';
 
 export { isRomhostError, RomhostError } from './errors.js';
 export type { ErrorCode } from './errors.js';
+
+export { startInspector } from './inspector/index.js';
+export type { Inspector, InspectorOptions } from './inspector/index.js';

@@ -24,6 +24,7 @@ describe('the public API', () => {
       'buildComponents',
       'createHost',
       'findComponentDirs',
+      'formatSource',
       'isRomhostError',
       'loadScenario',
       'parseScenario',
@@ -31,6 +32,7 @@ describe('the public API', () => {
       'scaffoldComponent',
       'scaffoldLanguages',
       'scenarioJsonSchema',
+      'startInspector',
     ]);
   });
 

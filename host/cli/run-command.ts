@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Command as Program } from 'commander';
 import { createHost, loadScenario, type Fault, type Host, type Scenario } from '../index.js';
 import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
-import { jsonFields, jsonValue } from './json-value.js';
+import { jsonFields, jsonValue } from '../json-value.js';
 
 interface RunOptions {
   readonly input: string[];

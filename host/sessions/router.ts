@@ -16,6 +16,13 @@ export interface ReportChange {
   readonly content: Uint8Array;
 }
 
+/** A source's new value. */
+export interface SourceValue {
+  /** `CHILD/REPORT`, `input/NAME` or `host/state`. */
+  readonly source: string;
+  readonly content: Uint8Array;
+}
+
 /**
  * The ROM and report sessions: the latest value of every source, the routing table, and the
  * step loop that carries report changes to the children that route them (DESIGN §3.1–3.3).
@@ -26,13 +33,14 @@ export class Router {
   readonly #queue = new DirtyQueue();
   readonly #reports = new Subject<ReportChange>();
   readonly #faults = new Subject<Fault>();
-  readonly #changes = new Subject<{ readonly source: string; readonly content: Uint8Array }>();
+  readonly #changes = new Subject<SourceValue>();
   /** Every fault of the step under way, wherever it was raised. */
   #stepFaults: Fault[] = [];
   #table: RouteTable = { subscribers: new Map(), routes: new Map() };
 
   readonly reports$ = this.#reports.asObservable();
   readonly faults$ = this.#faults.asObservable();
+  readonly values$ = this.#changes.asObservable();
 
   /** A ROM session: the source's current value, if it has one, then each new value. */
   rom$(source: string): Observable<Uint8Array> {

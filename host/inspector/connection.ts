@@ -1,0 +1,102 @@
+import { distinctUntilChanged, map, Subscription } from 'rxjs';
+import WebSocket from 'ws';
+import { compareCodeUnits } from '../code-unit-order.js';
+import { fail } from '../errors.js';
+import type { Host, StepResult } from '../index.js';
+import { jsonFields } from '../json-value.js';
+import { parseClientMessage } from './client-message.js';
+import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage, type Value } from './protocol.js';
+import { scenarioView } from './scenario-view.js';
+
+/**
+ * One page's connection: pushes the host's changes to it and runs its requests. What the host
+ * says within one turn of the event loop (a step's report changes, its faults, the step itself)
+ * goes out as one WebSocket message, a JSON array, with only the last value of each source: ROMs
+ * are latest-value, so the page loses nothing it could draw.
+ */
+export function serveConnection(host: Host, socket: WebSocket): void {
+  let batch: ServerMessage[] = [];
+  let values = new Map<string, Value>();
+  const flush = () => {
+    const messages = [...[...values].map(([source, value]): ServerMessage => ({ type: 'value', source, value })), ...batch];
+    batch = [];
+    values = new Map();
+    if (messages.length > 0 && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(messages));
+  };
+  const queue = (message: ServerMessage) => {
+    if (batch.length === 0 && values.size === 0) setImmediate(flush);
+    batch.push(message);
+  };
+  const queueValue = (source: string, value: Value) => {
+    if (batch.length === 0 && values.size === 0) setImmediate(flush);
+    values.delete(source); // re-inserted last: the page hears of sources in the order they last changed
+    values.set(source, value);
+  };
+
+  socket.send(JSON.stringify([hello(host)]));
+  const subscriptions = new Subscription();
+  subscriptions.add(host.values$.subscribe(({ source, content }) => queueValue(source, jsonFields(content))));
+  subscriptions.add(host.faults$.subscribe((fault) => queue({ type: 'fault', ...fault })));
+  subscriptions.add(host.lifecycle$.subscribe(({ step, child, action }) => queue({ type: 'lifecycle', step, child, action })));
+  subscriptions.add(
+    host.state$
+      .pipe(
+        map((s) => s.step),
+        distinctUntilChanged(),
+      )
+      .subscribe((step) => queue({ type: 'step', step })),
+  );
+  subscriptions.add(
+    host.state$
+      .pipe(
+        map((s) => s.applied),
+        distinctUntilChanged(),
+      )
+      .subscribe(() => host.scenario && queue({ type: 'scenario', scenario: scenarioView(host.scenario) })),
+  );
+
+  socket.on('message', (data, isBinary) => {
+    let message: ClientMessage;
+    try {
+      message = parseClientMessage(isBinary ? '' : data.toString());
+    } catch (e) {
+      queue({ type: 'error', message: (e as Error).message });
+      return;
+    }
+    // The transport's own round trip, answered at once: the baseline the ui-latency bench compares with.
+    if (message.type === 'ping') return socket.send(JSON.stringify([{ type: 'pong', id: message.id }]));
+    const { id } = message;
+    request(host, message).then(
+      ({ step }) => id !== undefined && queue({ type: 'done', id, step }),
+      (e: unknown) => queue({ type: 'error', ...(id === undefined ? {} : { id }), message: (e as Error).message }),
+    );
+  });
+  socket.on('close', () => subscriptions.unsubscribe());
+}
+
+function hello(host: Host): ServerMessage {
+  const scenario = host.scenario && scenarioView(host.scenario);
+  const routed = scenario?.children.flatMap((c) => Object.values(c.roms)) ?? [];
+  const values: Record<string, Value> = {};
+  for (const source of [...new Set([...host.reports().keys(), ...routed, 'host/state'])].sort(compareCodeUnits)) {
+    const content = host.read(source);
+    if (content !== undefined) values[source] = jsonFields(content);
+  }
+  return { type: 'hello', version: PROTOCOL_VERSION, step: host.state.step, scenario: scenario ?? null, values };
+}
+
+async function request(host: Host, message: Exclude<ClientMessage, { type: 'ping' }>): Promise<StepResult> {
+  switch (message.type) {
+    case 'publish':
+      return host.publish(message.rom.slice('input/'.length), message.text);
+    case 'kill':
+      return host.kill(message.child);
+    case 'restart':
+      return host.restart(message.child);
+    case 'swap': {
+      const components = host.scenario?.components ?? {};
+      const ref = components[message.component] ?? fail('unknown-component', { component: message.component, known: Object.keys(components).sort() });
+      return host.swap(message.child, ref.path);
+    }
+  }
+}

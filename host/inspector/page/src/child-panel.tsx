@@ -1,0 +1,67 @@
+import { useState } from 'preact/hooks';
+import type { ChildView } from '../../protocol.js';
+import type { Connection } from './connection.js';
+import type { ChildStatusView, Model } from './model.js';
+import { ValueView } from './value-view.js';
+
+/** One child: its status, the lifecycle buttons, and the values of its ROMs and reports. */
+export function ChildPanel({ child, status, model, connection }: { child: ChildView; status: ChildStatusView | undefined; model: Model; connection: Connection }) {
+  const components = model.scenario?.components ?? [];
+  const [target, setTarget] = useState<string | undefined>(undefined);
+  const swapTo = target && components.includes(target) ? target : (components.find((c) => c !== child.component) ?? child.component);
+  const act = (request: Parameters<Connection['request']>[0]) => void connection.request(request).catch(() => undefined); // the host's error reaches the log
+  return (
+    <section class="child" aria-label={`child ${child.name}`}>
+      <h2>
+        {child.name} <span class={`status ${status?.status ?? ''}`}>{status?.status ?? 'starting'}</span>
+      </h2>
+      <p class="meta">
+        component <b>{child.component}</b> {status && <code title={status.component}>{status.component.slice(0, 12)}</code>} · restarts {status?.restarts ?? 0}
+      </p>
+      {status?.fault && <p class="fault">step {status.fault.step}: {status.fault.message}</p>}
+      <div class="actions">
+        <button onClick={() => act({ type: 'kill', child: child.name })}>Kill</button>
+        <button onClick={() => act({ type: 'restart', child: child.name })}>Restart</button>
+        <select aria-label="component to swap in" value={swapTo} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
+          {components.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        <button onClick={() => act({ type: 'swap', child: child.name, component: swapTo })}>Swap</button>
+      </div>
+      <h3>ROMs</h3>
+      <dl>
+        {Object.entries(child.roms).map(([local, source]) => (
+          <div key={local} data-rom={local}>
+            <dt>
+              {local} <span class="source">← {source}</span>
+            </dt>
+            <dd>
+              <ValueView value={model.values[source]} />
+            </dd>
+          </div>
+        ))}
+        {child.config.map((local) => (
+          <div key={local}>
+            <dt>
+              {local} <span class="source">← scenario</span>
+            </dt>
+          </div>
+        ))}
+      </dl>
+      <h3>Reports</h3>
+      <dl>
+        {child.reports.map((report) => (
+          <div key={report} data-report={report}>
+            <dt>{report}</dt>
+            <dd>
+              <ValueView value={model.values[`${child.name}/${report}`]} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * The messages between the inspector's server and its page, one JSON object per WebSocket
+ * message. Types only: the server (Node) and the page (the browser, built by Vite) both import
+ * this file, so the two cannot drift apart.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Bytes as the page shows them: text when they are UTF-8, base64 otherwise. */
+export type Value = { readonly text: string } | { readonly base64: string };
+
+/** A child as the scenario places it: what the graph draws. */
+export interface ChildView {
+  readonly name: string;
+  /** The scenario's name for its component. */
+  readonly component: string;
+  /** Local ROM name → source (`CHILD/REPORT`, `input/NAME`, `host/state`). */
+  readonly roms: Readonly<Record<string, string>>;
+  /** Local names whose value the scenario writes inline. */
+  readonly config: readonly string[];
+  readonly reports: readonly string[];
+}
+
+export interface ScenarioView {
+  /** The scenario's file, as given to the host. */
+  readonly file: string;
+  /** The scenario's component names, for the swap picker. */
+  readonly components: readonly string[];
+  readonly children: readonly ChildView[];
+}
+
+export type ServerMessage =
+  /** First message on every connection: everything the page needs to draw. */
+  | {
+      readonly type: 'hello';
+      readonly version: number;
+      readonly step: number;
+      readonly scenario: ScenarioView | null;
+      /** Every source's current value, by source. */
+      readonly values: Readonly<Record<string, Value>>;
+    }
+  | { readonly type: 'scenario'; readonly scenario: ScenarioView }
+  | { readonly type: 'value'; readonly source: string; readonly value: Value }
+  | { readonly type: 'step'; readonly step: number }
+  | { readonly type: 'fault'; readonly step: number; readonly child?: string; readonly code: string; readonly message: string }
+  | { readonly type: 'lifecycle'; readonly step: number; readonly child: string; readonly action: string }
+  /** The answer to a request that carried an `id`. */
+  | { readonly type: 'done'; readonly id: number; readonly step: number }
+  | { readonly type: 'error'; readonly id?: number; readonly message: string }
+  | { readonly type: 'pong'; readonly id: number };
+
+export type ClientMessage =
+  /** Publishes `text` as the input `rom` (`input/NAME`). */
+  | { readonly type: 'publish'; readonly id?: number; readonly rom: string; readonly text: string }
+  | { readonly type: 'kill' | 'restart'; readonly id?: number; readonly child: string }
+  /** Swaps `child` to the scenario's component named `component`. */
+  | { readonly type: 'swap'; readonly id?: number; readonly child: string; readonly component: string }
+  /** Answered at once with a pong: the transport's own round trip, the baseline of `ui-latency`. */
+  | { readonly type: 'ping'; readonly id: number };
