@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command as Program } from 'commander';
-import { createHost, loadScenario, type Fault, type Host, type Scenario } from '../index.js';
+import { createHost, loadScenario, startInspector, type Fault, type Host, type Scenario } from '../index.js';
 import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
 import { jsonFields, jsonValue } from '../json-value.js';
 
@@ -12,6 +12,8 @@ interface RunOptions {
   readonly inputs?: string;
   readonly once?: boolean;
   readonly watch?: boolean;
+  readonly ui?: boolean;
+  readonly port: number;
 }
 
 /** A command and where it came from, for messages: `--inputs steps.jsonl:3`, `stdin:2`. */
@@ -25,6 +27,8 @@ export function registerRun(program: Program): void {
     .option('--inputs <FILE.jsonl>', 'run each JSON line of FILE (inputs and lifecycle commands), after the --input flags')
     .option('--once', 'run the inputs, print the final value of every report as one JSON object, and exit (1 if any fault happened or a command failed)')
     .option('--watch', 'apply the scenario again whenever it or one of its components changes on disk; run until interrupted')
+    .option('--ui', 'serve the inspector page on 127.0.0.1 and print its URL; run until interrupted (report changes go to the page, not stdout)')
+    .option('--port <N>', 'the inspector\'s port (0: any free one)', parsePort, 4280)
     .description('run a scenario: apply it, run inputs, print report changes as JSON lines and read more commands from stdin')
     .addHelpText(
       'after',
@@ -38,13 +42,15 @@ A component path in an --inputs file is relative to that file.
 Examples:
   romhost run examples/counter/scenario.yaml --input input=a --input input=b --once
   echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml
-  echo '{"restart": "counter"}' | romhost run examples/counter/scenario.yaml --input input=a`,
+  echo '{"restart": "counter"}' | romhost run examples/counter/scenario.yaml --input input=a
+  romhost run examples/windows/scenario.yaml --inputs examples/windows/windows.jsonl --ui`,
     )
     .action(async (file: string, options: RunOptions) => {
       const commands: Located[] = options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` }));
       if (options.inputs) commands.push(...(await readInputsFile(options.inputs)));
+      if (options.once && options.ui) throw new Error('--once and --ui do not go together: --once exits after the inputs, --ui serves the page until interrupted');
       const host = createHost();
-      process.exitCode = options.once ? await runOnce(host, file, commands) : await runLive(host, file, commands, options.watch === true);
+      process.exitCode = options.once ? await runOnce(host, file, commands) : await runLive(host, file, commands, options);
       await host.close();
     });
 }
@@ -100,20 +106,27 @@ async function runOnce(host: Host, file: string, commands: readonly Located[]): 
   return faults.length > 0 || failed > 0 ? 1 : 0;
 }
 
-async function runLive(host: Host, file: string, commands: readonly Located[], watch: boolean): Promise<number> {
+async function runLive(host: Host, file: string, commands: readonly Located[], options: RunOptions): Promise<number> {
   const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
-  host.reports$.subscribe((c) => print({ step: c.step, report: c.source, ...jsonFields(c.content) }));
+  if (!options.ui) host.reports$.subscribe((c) => print({ step: c.step, report: c.source, ...jsonFields(c.content) }));
   host.faults$.subscribe(({ step, ...fault }) => print({ step, fault }));
   host.lifecycle$.subscribe(({ step, child, action, component }) => print({ step, child, lifecycle: action, ...(component ? { component } : {}) }));
   let scenario = await loadScenario(file);
   await host.apply(scenario);
-  const unwatch = watch ? watchScenario(host, file, () => scenario, (next) => (scenario = next)) : undefined;
+  const unwatch = options.watch ? watchScenario(host, file, () => scenario, (next) => (scenario = next)) : undefined;
   await executeAll(host, commands);
-  if (process.stdin.isTTY) process.stderr.write(`romhost: running ${file}; type commands as JSON lines, e.g. {"rom": "input/input", "text": "hi"}; Ctrl-D ends\n`);
+  const inspector = options.ui ? await startInspector(host, { port: options.port }) : undefined;
+  if (inspector) {
+    print({ inspector: inspector.url });
+    if (process.stderr.isTTY) process.stderr.write(`romhost: the inspector of ${file} is at ${inspector.url} (Ctrl-C stops)\n`);
+  } else if (process.stdin.isTTY) {
+    process.stderr.write(`romhost: running ${file}; type commands as JSON lines, e.g. {"rom": "input/input", "text": "hi"}; Ctrl-D ends\n`);
+  }
   await executeAll(host, stdinCommands());
-  // With --watch the run goes on after stdin ends, until interrupted.
-  if (unwatch) await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+  // With --watch or --ui the run goes on after stdin ends, until interrupted.
+  if (unwatch || inspector) await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
   unwatch?.();
+  await inspector?.close();
   return 0;
 }
 
@@ -160,4 +173,10 @@ function watchScenario(host: Host, file: string, current: () => Scenario, applie
   return () => {
     for (const path of watched) unwatchFile(path);
   };
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new Error(`--port ${text} is not a port: give a number from 0 to 65535 (0: any free one)`);
+  return port;
 }
