@@ -2,7 +2,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Command as Program } from 'commander';
+import { InvalidArgumentError, type Command as Program } from 'commander';
 import { createHost, loadScenario, startInspector, type Fault, type Host, type Scenario } from '../index.js';
 import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
 import { jsonFields, jsonValue } from '../json-value.js';
@@ -116,15 +116,22 @@ async function runLive(host: Host, file: string, commands: readonly Located[], o
   const unwatch = options.watch ? watchScenario(host, file, () => scenario, (next) => (scenario = next)) : undefined;
   await executeAll(host, commands);
   const inspector = options.ui ? await startInspector(host, { port: options.port }) : undefined;
+  // With --watch or --ui the run goes on after stdin ends, until interrupted (which also ends stdin).
+  const interrupted = unwatch || inspector ? new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done)) : undefined;
   if (inspector) {
     print({ inspector: inspector.url });
     if (process.stderr.isTTY) process.stderr.write(`romhost: the inspector of ${file} is at ${inspector.url} (Ctrl-C stops)\n`);
   } else if (process.stdin.isTTY) {
     process.stderr.write(`romhost: running ${file}; type commands as JSON lines, e.g. {"rom": "input/input", "text": "hi"}; Ctrl-D ends\n`);
   }
-  await executeAll(host, stdinCommands());
-  // With --watch or --ui the run goes on after stdin ends, until interrupted.
-  if (unwatch || inspector) await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+  const reading = executeAll(host, stdinCommands());
+  if (interrupted) {
+    await Promise.race([reading, interrupted]);
+    await interrupted;
+    process.stdin.destroy();
+  } else {
+    await reading;
+  }
   unwatch?.();
   await inspector?.close();
   return 0;
@@ -177,6 +184,6 @@ function watchScenario(host: Host, file: string, current: () => Scenario, applie
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new Error(`--port ${text} is not a port: give a number from 0 to 65535 (0: any free one)`);
+  if (!/^\d+$/.test(text) || port > 65535) throw new InvalidArgumentError(`--port ${text} is not a port: give a number from 0 to 65535 (0: any free one)`);
   return port;
 }

@@ -1,4 +1,4 @@
-import { distinctUntilChanged, map, Subscription } from 'rxjs';
+import { distinctUntilChanged, map, skip, Subscription } from 'rxjs';
 import WebSocket from 'ws';
 import { compareCodeUnits } from '../code-unit-order.js';
 import { fail } from '../errors.js';
@@ -38,21 +38,11 @@ export function serveConnection(host: Host, socket: WebSocket): void {
   subscriptions.add(host.values$.subscribe(({ source, content }) => queueValue(source, jsonFields(content))));
   subscriptions.add(host.faults$.subscribe((fault) => queue({ type: 'fault', ...fault })));
   subscriptions.add(host.lifecycle$.subscribe(({ step, child, action }) => queue({ type: 'lifecycle', step, child, action })));
+  // state$ starts with the current state, which the hello has already told.
+  const state$ = host.state$.pipe(skip(1));
+  subscriptions.add(state$.pipe(map((s) => s.step), distinctUntilChanged()).subscribe((step) => queue({ type: 'step', step })));
   subscriptions.add(
-    host.state$
-      .pipe(
-        map((s) => s.step),
-        distinctUntilChanged(),
-      )
-      .subscribe((step) => queue({ type: 'step', step })),
-  );
-  subscriptions.add(
-    host.state$
-      .pipe(
-        map((s) => s.applied),
-        distinctUntilChanged(),
-      )
-      .subscribe(() => host.scenario && queue({ type: 'scenario', scenario: scenarioView(host.scenario) })),
+    state$.pipe(map((s) => s.applied), distinctUntilChanged()).subscribe(() => host.scenario && queue({ type: 'scenario', scenario: scenarioView(host.scenario) })),
   );
 
   socket.on('message', (data, isBinary) => {
