@@ -13,6 +13,7 @@ import { fuelOverhead } from './fuel-overhead.js';
 import { languages } from './languages.js';
 import { emit, progress } from './stats.js';
 import { swapPause } from './swap-pause.js';
+import { uiLatency } from './ui-latency.js';
 
 const root = repoRoot();
 const started = Date.now();
@@ -29,14 +30,26 @@ emit({
   date: new Date().toISOString(),
 });
 
-await routeThroughput({ root, rounds: 9, roundMs: 300, warmupMs: 1000 });
-await instantiateBench({ root, iterations: 3000, warmup: 300, block: 100 });
-await swapPause({
-  root,
-  warm: { iterations: 10000, warmup: 500, block: 250 },
-  cold: { iterations: 200, warmup: 10, block: 20 },
-});
-await restartBench({ root, iterations: 20000, warmup: 500, block: 500 });
-await fuelOverhead({ root, n: 1_000_000, iterations: 300, warmup: 20, block: 10 });
-await languages({ root, perRound: 2000, rounds: 7, instances: 300 });
+/** Every benchmark by name, in the order they run; `npm run bench -- NAME...` runs only those named. */
+const benches: Record<string, () => Promise<void>> = {
+  'route-throughput': () => routeThroughput({ root, rounds: 9, roundMs: 300, warmupMs: 1000 }),
+  instantiate: () => instantiateBench({ root, iterations: 3000, warmup: 300, block: 100 }),
+  'swap-pause': () =>
+    swapPause({
+      root,
+      warm: { iterations: 10000, warmup: 500, block: 250 },
+      cold: { iterations: 200, warmup: 10, block: 20 },
+    }),
+  restart: () => restartBench({ root, iterations: 20000, warmup: 500, block: 500 }),
+  'fuel-overhead': () => fuelOverhead({ root, n: 1_000_000, iterations: 300, warmup: 20, block: 10 }),
+  languages: () => languages({ root, perRound: 2000, rounds: 7, instances: 300 }),
+  'ui-latency': () => uiLatency({ root, samples: 2000, block: 100, warmup: 200 }),
+};
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: no benchmark called ${unknown.join(', ')}: choose from ${Object.keys(benches).join(', ')}\n`);
+  process.exit(2);
+}
+for (const [name, run] of Object.entries(benches)) if (chosen.length === 0 || chosen.includes(name)) await run();
 progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -69,7 +69,8 @@ describe('the inspector server', () => {
     await host.publish('input', 'a');
     const page = await client(inspector.url);
     const hello = await page.next(is('hello'));
-    expect(hello.scenario?.components).toEqual(['adder', 'counter']);
+    expect(hello.scenario?.components.map((c) => c.name)).toEqual(['adder', 'counter']);
+    expect(hello.scenario?.components[1]?.hash).toBe(host.state.children['counter']?.component);
     expect(hello.scenario?.children.map((c) => [c.name, c.component, c.roms])).toEqual([
       ['counter', 'counter', { input: 'input/input', state: 'counter/state' }],
       ['plus-one', 'adder', { in: 'counter/count' }],
@@ -146,7 +147,7 @@ describe('romhost run --ui', () => {
       let inspector: string | undefined;
       for await (const line of lines) if ((inspector = (JSON.parse(line) as { inspector?: string }).inspector)) break;
       expect(inspector).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-      expect((await fetch(inspector)).status).toBe(200);
+      expect((await fetch(inspector!)).status).toBe(200);
       const page = await client(inspector!);
       const hello = await page.next(is('hello'));
       expect(hello.values['counter/count']).toEqual({ text: '1' });

@@ -12,7 +12,7 @@ export type Value = { readonly text: string } | { readonly base64: string };
 /** A child as the scenario places it: what the graph draws. */
 export interface ChildView {
   readonly name: string;
-  /** The scenario's name for its component. */
+  /** The scenario's name for its component (after a swap it may run another: host/state has its hash). */
   readonly component: string;
   /** Local ROM name → source (`CHILD/REPORT`, `input/NAME`, `host/state`). */
   readonly roms: Readonly<Record<string, string>>;
@@ -24,8 +24,8 @@ export interface ChildView {
 export interface ScenarioView {
   /** The scenario's file, as given to the host. */
   readonly file: string;
-  /** The scenario's component names, for the swap picker. */
-  readonly components: readonly string[];
+  /** The scenario's components, for the swap picker; `hash` is the SHA-256 of the file now on disk. */
+  readonly components: readonly { readonly name: string; readonly hash: string | null }[];
   readonly children: readonly ChildView[];
 }
 

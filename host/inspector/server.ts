@@ -18,6 +18,16 @@ export interface Inspector {
   close(): Promise<void>;
 }
 
+/**
+ * The page loads nothing from elsewhere, and says so to the browser. Cross-origin isolation also
+ * gives the page a precise `performance.now()` (5 µs rather than 100 µs), which ui-latency reads.
+ */
+const PAGE_HEADERS = {
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; connect-src 'self'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
 /** The largest request a page may send: an input typed into it, not a component. */
 const MAX_MESSAGE = 1024 * 1024;
 
@@ -32,7 +42,7 @@ export async function startInspector(host: Host, options: InspectorOptions = {})
   const server = createServer((request, response) => {
     const file = request.method === 'GET' ? files.get(new URL(request.url ?? '/', 'http://x').pathname) : undefined;
     if (!file) return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-    response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.bytes);
+    response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache', ...PAGE_HEADERS }).end(file.bytes);
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   sockets.on('connection', (socket) => serveConnection(host, socket));

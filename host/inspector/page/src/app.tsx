@@ -39,7 +39,7 @@ export function App({ connection }: { connection: Connection }) {
           </section>
         )}
         <aside>
-          {model.scenario && <Graph scenario={model.scenario} statuses={statuses} selected={child?.name} onSelect={setSelected} />}
+          {model.scenario && <Graph model={model} scenario={model.scenario} statuses={statuses} selected={child?.name} onSelect={setSelected} />}
           {child && <ChildPanel key={child.name} child={child} status={statuses[child.name]} model={model} connection={connection} />}
         </aside>
       </main>

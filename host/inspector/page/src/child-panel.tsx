@@ -1,14 +1,15 @@
 import { useState } from 'preact/hooks';
 import type { ChildView } from '../../protocol.js';
 import type { Connection } from './connection.js';
-import type { ChildStatusView, Model } from './model.js';
+import { runningComponent, type ChildStatusView, type Model } from './model.js';
 import { ValueView } from './value-view.js';
 
 /** One child: its status, the lifecycle buttons, and the values of its ROMs and reports. */
 export function ChildPanel({ child, status, model, connection }: { child: ChildView; status: ChildStatusView | undefined; model: Model; connection: Connection }) {
-  const components = model.scenario?.components ?? [];
+  const components = (model.scenario?.components ?? []).map((c) => c.name);
+  const running = runningComponent(model, child.name, status);
   const [target, setTarget] = useState<string | undefined>(undefined);
-  const swapTo = target && components.includes(target) ? target : (components.find((c) => c !== child.component) ?? child.component);
+  const swapTo = target && components.includes(target) ? target : (components.find((c) => c !== running) ?? running);
   const act = (request: Parameters<Connection['request']>[0]) => void connection.request(request).catch(() => undefined); // the host's error reaches the log
   return (
     <section class="child" aria-label={`child ${child.name}`}>
@@ -16,7 +17,7 @@ export function ChildPanel({ child, status, model, connection }: { child: ChildV
         {child.name} <span class={`status ${status?.status ?? ''}`}>{status?.status ?? 'starting'}</span>
       </h2>
       <p class="meta">
-        component <b>{child.component}</b> {status && <code title={status.component}>{status.component.slice(0, 12)}</code>} · restarts {status?.restarts ?? 0}
+        component <b data-component={running}>{running}</b> {status && <code title={status.component}>{status.component.slice(0, 12)}</code>} · restarts {status?.restarts ?? 0}
       </p>
       {status?.fault && <p class="fault">step {status.fault.step}: {status.fault.message}</p>}
       <div class="actions">

@@ -1,5 +1,5 @@
 import type { ScenarioView } from '../../protocol.js';
-import type { ChildStatusView } from './model.js';
+import { runningComponent, type ChildStatusView, type Model } from './model.js';
 
 const NODE = { w: 150, h: 42, column: 200, row: 62, pad: 16 };
 
@@ -23,17 +23,19 @@ interface Edge {
  * report it reads, routes as edges (hover one for its names). Click a child to inspect it.
  */
 export function Graph({
+  model,
   scenario,
   statuses,
   selected,
   onSelect,
 }: {
+  model: Model;
   scenario: ScenarioView;
   statuses: Readonly<Record<string, ChildStatusView>>;
   selected: string | undefined;
   onSelect: (child: string) => void;
 }) {
-  const { nodes, edges } = layout(scenario);
+  const { nodes, edges } = layout(scenario, (child) => runningComponent(model, child, statuses[child]));
   const at = new Map(nodes.map((n) => [n.id, n]));
   const columns = Math.max(...nodes.map((n) => n.column)) + 1;
   const rows = Math.max(...nodes.map((n) => n.row)) + 1;
@@ -74,7 +76,7 @@ export function Graph({
   );
 }
 
-function layout(scenario: ScenarioView): { nodes: Node[]; edges: Edge[] } {
+function layout(scenario: ScenarioView, component: (child: string) => string): { nodes: Node[]; edges: Edge[] } {
   const children = new Map(scenario.children.map((c) => [c.name, c]));
   const origin = (source: string) => (source.startsWith('input/') || source === 'host/state' ? source : source.slice(0, source.indexOf('/')));
   const edges = scenario.children.flatMap((c) => Object.entries(c.roms).map(([local, source]) => ({ from: origin(source), to: c.name, label: `${source} → ${c.name}: ${local}` })));
@@ -98,7 +100,7 @@ function layout(scenario: ScenarioView): { nodes: Node[]; edges: Edge[] } {
   };
   const nodes = [
     ...sources.map((s) => place(s, s, s.startsWith('input/') ? 'input' : 'host', false)),
-    ...scenario.children.map((c) => place(c.name, c.name, c.component, true)),
+    ...scenario.children.map((c) => place(c.name, c.name, component(c.name), true)),
   ];
   return { nodes, edges };
 }

@@ -84,3 +84,10 @@ export function childStatuses(model: Model): Readonly<Record<string, ChildStatus
   const state = valueJson(model.values['host/state']) as { children?: Record<string, ChildStatusView> } | undefined;
   return state?.children ?? {};
 }
+
+/** The scenario's name of the component a child runs now (after a swap, not the one the scenario gives it), else its short hash. */
+export function runningComponent(model: Model, child: string, status: ChildStatusView | undefined): string {
+  const named = model.scenario?.children.find((c) => c.name === child)?.component ?? '';
+  if (!status) return named;
+  return model.scenario?.components.find((c) => c.hash === status.component)?.name ?? status.component.slice(0, 12);
+}
