@@ -10,9 +10,10 @@ import { scenarioView } from './scenario-view.js';
 
 /**
  * One page's connection: pushes the host's changes to it and runs its requests. What the host
- * says within one turn of the event loop (a step's report changes, its faults, the step itself)
- * goes out as one WebSocket message, a JSON array, with only the last value of each source: ROMs
- * are latest-value, so the page loses nothing it could draw.
+ * says in one synchronous stretch (a step runs without yielding: its report changes, its faults,
+ * the step itself) goes out as one WebSocket message, a JSON array, sent from a microtask once
+ * the step is over, with only the last value of each source: ROMs are latest-value, so the page
+ * loses nothing it could draw.
  */
 export function serveConnection(host: Host, socket: WebSocket): void {
   let batch: ServerMessage[] = [];
@@ -24,11 +25,11 @@ export function serveConnection(host: Host, socket: WebSocket): void {
     if (messages.length > 0 && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(messages));
   };
   const queue = (message: ServerMessage) => {
-    if (batch.length === 0 && values.size === 0) setImmediate(flush);
+    if (batch.length === 0 && values.size === 0) queueMicrotask(flush);
     batch.push(message);
   };
   const queueValue = (source: string, value: Value) => {
-    if (batch.length === 0 && values.size === 0) setImmediate(flush);
+    if (batch.length === 0 && values.size === 0) queueMicrotask(flush);
     values.delete(source); // re-inserted last: the page hears of sources in the order they last changed
     values.set(source, value);
   };
