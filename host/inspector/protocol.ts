@@ -16,8 +16,8 @@ export interface ChildView {
   readonly component: string;
   /** Local ROM name → source (`CHILD/REPORT`, `input/NAME`, `host/state`). */
   readonly roms: Readonly<Record<string, string>>;
-  /** Local names whose value the scenario writes inline. */
-  readonly config: readonly string[];
+  /** Local name → the value the scenario writes inline. */
+  readonly config: Readonly<Record<string, Value>>;
   readonly reports: readonly string[];
 }
 

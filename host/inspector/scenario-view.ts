@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { compareCodeUnits } from '../code-unit-order.js';
 import { formatSource, type Scenario } from '../index.js';
+import { jsonFields } from '../json-value.js';
 import type { ScenarioView } from './protocol.js';
 
 /**
@@ -19,7 +20,7 @@ export function scenarioView(scenario: Scenario): ScenarioView {
       name: child.name,
       component: child.component,
       roms: Object.fromEntries(Object.entries(child.roms).map(([local, source]) => [local, formatSource(source)])),
-      config: Object.keys(child.config),
+      config: Object.fromEntries(Object.entries(child.config).map(([local, value]) => [local, jsonFields(value)])),
       reports: child.reports,
     })),
   };

@@ -44,11 +44,14 @@ export function ChildPanel({ child, status, model, connection }: { child: ChildV
             </dd>
           </div>
         ))}
-        {child.config.map((local) => (
-          <div key={local}>
+        {Object.entries(child.config).map(([local, value]) => (
+          <div key={local} data-rom={local}>
             <dt>
-              {local} <span class="source">← scenario</span>
+              {local} <span class="source">← the scenario</span>
             </dt>
+            <dd>
+              <ValueView value={value} />
+            </dd>
           </div>
         ))}
       </dl>
