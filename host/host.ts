@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { compareCodeUnits } from './code-unit-order.js';
 import { displayPath } from './display-path.js';
 import { Engine, type Component } from './engine/index.js';
@@ -16,7 +16,26 @@ export interface HostOptions {
    * it; pass your own for other options (`new Engine({ callPath: 'glue' })`) or to keep caches apart.
    */
   readonly engine?: Engine;
+  /**
+   * For checking the state-machine property (`romhost check`): asked before every update of a
+   * child; `true` gives the child a fresh instance first, whose start update (every routed ROM)
+   * takes the place of the update. Invisible to a pure component. Not a lifecycle event: the
+   * host's state and `host/state` do not change.
+   */
+  readonly restartBeforeUpdate?: (child: string, step: number) => boolean;
 }
+
+/**
+ * An event the host accepted and ran as a step, in order: what a journal records. Emitted when
+ * the event has been applied and before the children's updates it causes run.
+ */
+export type HostEvent =
+  | { readonly step: number; readonly kind: 'apply'; readonly scenario: Scenario; /** Component name → SHA-256 of what was loaded. */ readonly components: Readonly<Record<string, string>> }
+  | { readonly step: number; readonly kind: 'publish'; /** `input/NAME` */ readonly source: string; readonly content: Uint8Array }
+  | { readonly step: number; readonly kind: 'kill' | 'restart'; readonly child: string }
+  | { readonly step: number; readonly kind: 'swap'; readonly child: string; /** SHA-256 */ readonly component: string; /** The file it came from, or how it was given. */ readonly label: string };
+
+type Event<E = HostEvent> = E extends HostEvent ? Omit<E, 'step'> : never;
 
 /** What one step did. */
 export interface StepResult {
@@ -58,6 +77,8 @@ export interface Host {
   readonly values$: Observable<SourceValue>;
   readonly faults$: Observable<Fault>;
   readonly lifecycle$: Observable<LifecycleEvent>;
+  /** Every accepted event, as its step runs: scenario changes, inputs, kill, restart, swap. */
+  readonly events$: Observable<HostEvent>;
   readonly engine: Engine;
   close(): Promise<void>;
 }
@@ -68,17 +89,19 @@ const encoder = new TextEncoder();
 let sharedEngine: Engine | undefined;
 
 export function createHost(options: HostOptions = {}): Host {
-  return new RomHost(options.engine ?? (sharedEngine ??= new Engine()));
+  return new RomHost(options.engine ?? (sharedEngine ??= new Engine()), options.restartBeforeUpdate);
 }
 
 /** An accepted event: `run` applies it at the start of its step. Throwing leaves the host as it was, and takes no step. */
-type Pending = { run: (step: number) => void; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
+type Pending = { event: Event; run: (step: number) => void; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
 
 class RomHost implements Host {
   readonly #router = new Router();
   readonly #state = new BehaviorSubject<HostState>(EMPTY_STATE);
   readonly #children: Children;
   readonly #events: Pending[] = [];
+  readonly #accepted = new Subject<HostEvent>();
+  readonly #restartBeforeUpdate: HostOptions['restartBeforeUpdate'];
   /** The scenario as applied, with the hash of each child's component as the scenario names it. */
   #scenario: { scenario: Scenario; placed: PlacedChild[] } | undefined;
   #busy = false;
@@ -89,8 +112,13 @@ class RomHost implements Host {
   readonly values$ = this.#router.values$;
   readonly faults$ = this.#router.faults$;
   readonly lifecycle$: Observable<LifecycleEvent>;
+  readonly events$ = this.#accepted.asObservable();
 
-  constructor(readonly engine: Engine) {
+  constructor(
+    readonly engine: Engine,
+    restartBeforeUpdate?: HostOptions['restartBeforeUpdate'],
+  ) {
+    this.#restartBeforeUpdate = restartBeforeUpdate;
     this.#children = new Children(engine, this.#router, { get: () => this.state, set: (next) => this.#setState(next) });
     this.lifecycle$ = this.#children.lifecycle$;
   }
@@ -107,7 +135,8 @@ class RomHost implements Host {
     this.#open();
     const components = await this.#loadAll(scenario);
     const placed = scenario.children.map((spec) => ({ name: spec.name, spec, hash: components.get(spec.component)!.hash }));
-    return this.#enqueue((step) => {
+    const hashes = Object.fromEntries([...components].map(([name, c]) => [name, c.hash]));
+    return this.#enqueue({ kind: 'apply', scenario, components: hashes }, (step) => {
       const changes = childChanges(this.#scenario?.placed ?? [], placed);
       this.#scenario = { scenario, placed };
       for (const { name } of changes.stop) this.#children.remove(name, step);
@@ -133,17 +162,17 @@ class RomHost implements Host {
     this.#open();
     if (!INPUT_NAME.test(name)) fail('unknown-input', { name });
     const bytes = typeof content === 'string' ? encoder.encode(content) : content.slice();
-    return this.#enqueue(() => this.#router.set(`input/${name}`, bytes));
+    return this.#enqueue({ kind: 'publish', source: `input/${name}`, content: bytes }, () => this.#router.set(`input/${name}`, bytes));
   }
 
   kill(child: string): Promise<StepResult> {
     this.#open();
-    return this.#enqueue((step) => this.#children.kill(child, step));
+    return this.#enqueue({ kind: 'kill', child }, (step) => this.#children.kill(child, step));
   }
 
   restart(child: string): Promise<StepResult> {
     this.#open();
-    return this.#enqueue((step) => this.#children.restart(child, step));
+    return this.#enqueue({ kind: 'restart', child }, (step) => this.#children.restart(child, step));
   }
 
   async swap(child: string, source: ComponentSource): Promise<StepResult> {
@@ -154,7 +183,7 @@ class RomHost implements Host {
       typeof source === 'string'
         ? await this.#load(source, [memoryMib])
         : await this.engine.load(source, `bytes for ${child}`, memoryMib === undefined ? {} : { memoryMib });
-    return this.#enqueue((step) => this.#children.swap(child, component, step));
+    return this.#enqueue({ kind: 'swap', child, component: component.hash, label: component.label }, (step) => this.#children.swap(child, component, step));
   }
 
   read(source: string): Uint8Array | undefined {
@@ -200,9 +229,9 @@ class RomHost implements Host {
   }
 
   /** Events become steps one at a time, in the order they were accepted, even when published from inside a step. */
-  #enqueue(run: Pending['run']): Promise<StepResult> {
+  #enqueue(event: Event, run: Pending['run']): Promise<StepResult> {
     return new Promise((resolve, reject) => {
-      this.#events.push({ run, resolve, reject });
+      this.#events.push({ event, run, resolve, reject });
       if (!this.#busy) this.#pump();
     });
   }
@@ -219,9 +248,10 @@ class RomHost implements Host {
           event.reject(e);
           continue;
         }
+        if (this.#accepted.observed) this.#accepted.next({ step, ...event.event } as HostEvent);
         this.#children.restartDue(step);
         const budget = this.#scenario?.scenario.limits.updates_per_step ?? 0;
-        this.#router.drain(step, budget, this.#children.map, (fault) => this.#children.onFault(fault));
+        this.#router.drain(step, budget, this.#children.map, (fault) => this.#children.onFault(fault), this.#restartBeforeUpdate);
         this.#setState(stepTaken(this.state));
         event.resolve({ step, faults: this.#router.takeFaults() });
       }

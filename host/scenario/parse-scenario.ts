@@ -28,7 +28,7 @@ export function parseScenario(text: string, file: string): Scenario {
   if (problems.length > 0) return reject(file, yaml, problems);
 
   const base = file === INLINE ? process.cwd() : path.dirname(path.resolve(file));
-  return build(parsed.data, file, base, yaml);
+  return build(parsed.data, file, text, base, yaml);
 }
 
 /** Fails with the problem on the earliest line; among equals, the first found. */
@@ -41,7 +41,7 @@ function reject(file: string, yaml: YamlFile, problems: readonly Problem[]): nev
   return fail('scenario-invalid', { file, line: Number.isFinite(first.line) ? first.line : 1, detail: first.detail });
 }
 
-function build(data: ScenarioFile, file: string, base: string, yaml: YamlFile): Scenario {
+function build(data: ScenarioFile, file: string, text: string, base: string, yaml: YamlFile): Scenario {
   const components: Record<string, ComponentRef> = Object.fromEntries(
     Object.entries(data.components).map(([name, wasm]) => [
       name,
@@ -66,5 +66,5 @@ function build(data: ScenarioFile, file: string, base: string, yaml: YamlFile): 
         line: yaml.lineOf(['children', name]),
       }),
     );
-  return { file, components, children, limits, restart };
+  return { file, text, components, children, limits, restart };
 }

@@ -52,6 +52,7 @@ describe('a valid file', () => {
     );
     const expected: Scenario = {
       file: 'examples/counter/scenario.yaml',
+      text,
       components: {
         counter: { name: 'counter', path: path.resolve('components/counter-wat/counter.wasm'), line: 3 },
         shared: { name: 'shared', path: '/opt/wasm/shared.wasm', line: 4 },

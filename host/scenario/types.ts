@@ -62,6 +62,8 @@ export interface ComponentRef {
 export interface Scenario {
   /** The file it came from (as given), or `<inline>`. */
   readonly file: string;
+  /** The YAML it was read from: what a journal records, so that a replay applies the same scenario. */
+  readonly text: string;
   readonly components: Readonly<Record<string, ComponentRef>>;
   /** Sorted by name: the order children are started in. */
   readonly children: readonly ChildSpec[];

@@ -130,7 +130,13 @@ export class Router {
    * updates have run, which ends the step with a cycle fault. `onFault` hears of each fault as
    * it happens (the supervisor may restart the child within the step).
    */
-  drain(step: number, budget: number, children: ReadonlyMap<string, Child>, onFault: (fault: Fault) => void): void {
+  drain(
+    step: number,
+    budget: number,
+    children: ReadonlyMap<string, Child>,
+    onFault: (fault: Fault) => void,
+    restartBeforeUpdate?: (child: string, step: number) => boolean,
+  ): void {
     let updates = 0;
     // The children updated in the second half of the budget: those still at it form the cycle.
     const late: string[] = [];
@@ -147,7 +153,14 @@ export class Router {
       if (updates > budget / 2) late.push(child.name);
       let submitted;
       try {
-        submitted = child.update(item.changed);
+        if (restartBeforeUpdate?.(child.name, step)) {
+          // A fresh instance whose start update, with every routed ROM, stands in for this one.
+          child.stop();
+          child.start();
+          submitted = child.update(this.startNames(child.name));
+        } else {
+          submitted = child.update(item.changed);
+        }
       } catch (e) {
         if (!(e instanceof RomhostError)) throw e;
         onFault(this.fault(step, e, child.name));
