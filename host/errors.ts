@@ -79,6 +79,19 @@ const messages = {
     `the inspector received a message it does not understand: ${p.detail}`,
   'unknown-component': (p: { component: string; known: readonly string[] }) =>
     `the scenario names no component "${p.component}" (components: ${p.known.join(', ') || 'none'})`,
+
+  // the journal: record and replay
+  'journal-unreadable': (p: { file: string; reason: string }) => `journal ${p.file} cannot be read: ${p.reason}`,
+  'journal-not-journal': (p: { file: string }) =>
+    `${p.file} is not a romhost journal: its first line must be {"romhost":"journal","version":N,...}; record one with romhost run --record FILE`,
+  'journal-version': (p: { file: string; version: number; supported: number }) =>
+    `journal ${p.file} is in format version ${p.version}, and this romhost reads version ${p.supported}: replay it with the romhost that recorded it`,
+  'journal-damaged': (p: { file: string; offset: number; line: number; detail: string }) =>
+    `journal ${p.file} is damaged at byte ${p.offset} (line ${p.line}): ${p.detail}`,
+  'journal-component-changed': (p: { file: string; step: number; name: string; path: string; recorded: string; found: string }) =>
+    `journal ${p.file}, step ${p.step}: component "${p.name}" (${p.path}) is not the one recorded (recorded ${p.recorded.slice(0, 12)}, found ${p.found.slice(0, 12)}): rebuild it from the recorded source, or replay against it on purpose with --swap CHILD=${p.path}`,
+  'journal-component-missing': (p: { file: string; step: number; child: string; component: string }) =>
+    `journal ${p.file}, step ${p.step}: child "${p.child}" was swapped to component ${p.component.slice(0, 12)}, which was given as bytes and is not on disk: pass it with --swap ${p.child}=FILE`,
 } as const;
 
 export type ErrorCode = keyof typeof messages;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { compareCodeUnits } from './code-unit-order.js';
 import { displayPath } from './display-path.js';
@@ -33,7 +34,15 @@ export type HostEvent =
   | { readonly step: number; readonly kind: 'apply'; readonly scenario: Scenario; /** Component name → SHA-256 of what was loaded. */ readonly components: Readonly<Record<string, string>> }
   | { readonly step: number; readonly kind: 'publish'; /** `input/NAME` */ readonly source: string; readonly content: Uint8Array }
   | { readonly step: number; readonly kind: 'kill' | 'restart'; readonly child: string }
-  | { readonly step: number; readonly kind: 'swap'; readonly child: string; /** SHA-256 */ readonly component: string; /** The file it came from, or how it was given. */ readonly label: string };
+  | {
+      readonly step: number;
+      readonly kind: 'swap';
+      readonly child: string;
+      /** SHA-256 of the component swapped in. */
+      readonly component: string;
+      /** Its file, when it was given as one (absolute). */
+      readonly path?: string;
+    };
 
 type Event<E = HostEvent> = E extends HostEvent ? Omit<E, 'step'> : never;
 
@@ -183,7 +192,8 @@ class RomHost implements Host {
       typeof source === 'string'
         ? await this.#load(source, [memoryMib])
         : await this.engine.load(source, `bytes for ${child}`, memoryMib === undefined ? {} : { memoryMib });
-    return this.#enqueue({ kind: 'swap', child, component: component.hash, label: component.label }, (step) => this.#children.swap(child, component, step));
+    const event: Event = { kind: 'swap', child, component: component.hash, ...(typeof source === 'string' ? { path: resolve(source) } : {}) };
+    return this.#enqueue(event, (step) => this.#children.swap(child, component, step));
   }
 
   read(source: string): Uint8Array | undefined {

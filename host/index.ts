@@ -32,3 +32,6 @@ export type { ErrorCode } from './errors.js';
 
 export { startInspector } from './inspector/index.js';
 export type { Inspector, InspectorOptions } from './inspector/index.js';
+
+export { assertReplays, describeDivergence, JOURNAL_VERSION, parseJournal, readJournal, recordJournal, replay as replayJournal } from './journal/index.js';
+export type { Divergence, Journal, JournalEntry, JournalStep, JournalWriter, ReplayOptions, ReplayResult } from './journal/index.js';

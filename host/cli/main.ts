@@ -4,6 +4,7 @@ import { isRomhostError } from '../errors.js';
 import { registerBuild } from './build-command.js';
 import { registerInspect } from './inspect-command.js';
 import { registerNew } from './new-command.js';
+import { registerReplay } from './replay-command.js';
 import { registerRun } from './run-command.js';
 
 const program = new Command('romhost')
@@ -12,6 +13,7 @@ const program = new Command('romhost')
   .showHelpAfterError('(romhost --help lists the commands; romhost COMMAND --help explains one)');
 
 registerRun(program);
+registerReplay(program);
 registerInspect(program);
 registerBuild(program);
 registerNew(program);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command as Program } from 'commander';
-import { createHost, loadScenario, startInspector, type Fault, type Host, type Scenario } from '../index.js';
+import { createHost, loadScenario, recordJournal, startInspector, type Fault, type Host, type Scenario } from '../index.js';
 import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
 import { jsonFields, jsonValue } from '../json-value.js';
 
@@ -14,6 +14,7 @@ interface RunOptions {
   readonly watch?: boolean;
   readonly ui?: boolean;
   readonly port: number;
+  readonly record?: string;
 }
 
 /** A command and where it came from, for messages: `--inputs steps.jsonl:3`, `stdin:2`. */
@@ -29,6 +30,7 @@ export function registerRun(program: Program): void {
     .option('--watch', 'apply the scenario again whenever it or one of its components changes on disk; run until interrupted')
     .option('--ui', 'serve the inspector page on 127.0.0.1 and print its URL; run until interrupted (report changes go to the page, not stdout)')
     .option('--port <N>', 'the inspector\'s port (0: any free one)', parsePort, 4280)
+    .option('--record <FILE>', 'write the journal of the run to FILE: every input, command and scenario change, and what each caused (romhost replay FILE replays it)')
     .description('run a scenario: apply it, run inputs, print report changes as JSON lines and read more commands from stdin')
     .addHelpText(
       'after',
@@ -43,15 +45,21 @@ Examples:
   romhost run examples/counter/scenario.yaml --input input=a --input input=b --once
   echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml
   echo '{"restart": "counter"}' | romhost run examples/counter/scenario.yaml --input input=a
-  romhost run examples/windows/scenario.yaml --inputs examples/windows/windows.jsonl --ui`,
+  romhost run examples/windows/scenario.yaml --inputs examples/windows/windows.jsonl --ui
+  romhost run examples/counter/scenario.yaml --input input=a --input input=b --once --record run.journal`,
     )
     .action(async (file: string, options: RunOptions) => {
       const commands: Located[] = options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` }));
       if (options.inputs) commands.push(...(await readInputsFile(options.inputs)));
       if (options.once && options.ui) throw new Error('--once and --ui do not go together: --once exits after the inputs, --ui serves the page until interrupted');
       const host = createHost();
-      process.exitCode = options.once ? await runOnce(host, file, commands) : await runLive(host, file, commands, options);
-      await host.close();
+      const journal = options.record === undefined ? undefined : recordJournal(host, options.record);
+      try {
+        process.exitCode = options.once ? await runOnce(host, file, commands) : await runLive(host, file, commands, options);
+      } finally {
+        await journal?.close();
+        await host.close();
+      }
     });
 }
 

@@ -1,0 +1,68 @@
+import { createTwoFilesPatch } from 'diff';
+import diffObjects from 'microdiff';
+import { jsonValue } from '../json-value.js';
+import type { Divergence } from './compare.js';
+import { decodeBytes, type EventEntry } from './format.js';
+
+const MAX_LINES = 40;
+
+/** A divergence for a person: what happened at which step, then recorded vs replayed as a diff. */
+export function describeDivergence(d: Divergence): string {
+  const head = `step ${d.step} (${describeEvent(d.event)})`;
+  if (d.kind === 'event') return `${head}: the recorded event fails on replay: ${d.replayedText}`;
+  if (d.kind === 'fault') return `${head}: ${d.child ? `child "${d.child}" ` : ''}recorded ${d.recordedText}; replayed ${d.replayedText}`;
+  const recorded = d.recorded ?? [];
+  const replayed = d.replayed ?? [];
+  const lines = [`${head}: report ${d.report} differs`];
+  if (recorded.length !== replayed.length) lines.push(`  recorded ${recorded.length} change(s) in this step, replayed ${replayed.length}`);
+  const a = recorded.at(-1);
+  const b = replayed.at(-1);
+  lines.push(...diffValues(a, b).map((l) => `  ${l}`));
+  return lines.slice(0, MAX_LINES).join('\n');
+}
+
+/** The event, short: `input input/pointer = {"x":1,...}`, `kill layouter`. */
+export function describeEvent(e: EventEntry): string {
+  if ('apply' in e) return `apply ${e.apply.file}`;
+  if ('input' in e) return `input ${e.input} = ${clip(JSON.stringify(jsonValue(decodeBytes(e))))}`;
+  if ('kill' in e) return `kill ${e.kill}`;
+  if ('restart' in e) return `restart ${e.restart}`;
+  return `swap ${e.swap} to ${e.path ?? e.component.slice(0, 12)}`;
+}
+
+/** Recorded vs replayed: paths that differ for JSON, a unified diff for multi-line text, both values otherwise. */
+export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Array | undefined): string[] {
+  if (recorded === undefined || replayed === undefined) {
+    return [`recorded: ${recorded === undefined ? 'no change' : show(recorded)}`, `replayed: ${replayed === undefined ? 'no change' : show(replayed)}`];
+  }
+  const x = json(recorded);
+  const y = json(replayed);
+  if (x !== undefined && y !== undefined && typeof x === 'object' && typeof y === 'object' && x !== null && y !== null) {
+    return diffObjects(x, y).map((c) => {
+      const path = `$${c.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+      if (c.type === 'CHANGE') return `${path}: ${clip(JSON.stringify(c.oldValue))} → ${clip(JSON.stringify(c.value))}`;
+      if (c.type === 'CREATE') return `${path}: only replayed: ${clip(JSON.stringify(c.value))}`;
+      return `${path}: only recorded: ${clip(JSON.stringify(c.oldValue))}`;
+    });
+  }
+  const a = jsonValue(recorded);
+  const b = jsonValue(replayed);
+  if (typeof a === 'string' && typeof b === 'string' && (a.includes('\n') || b.includes('\n'))) {
+    return createTwoFilesPatch('recorded', 'replayed', ensureNewline(a), ensureNewline(b), '', '', { context: 2 }).trimEnd().split('\n').slice(2);
+  }
+  return [`recorded: ${show(recorded)}`, `replayed: ${show(replayed)}`];
+}
+
+function json(bytes: Uint8Array): unknown {
+  const text = jsonValue(bytes);
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const show = (bytes: Uint8Array) => clip(JSON.stringify(jsonValue(bytes)));
+const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text);
+const ensureNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { createHost, loadScenario, parseScenario, type Host, type HostOptions, type Scenario } from '../index.js';
+import { fail, isRomhostError } from '../errors.js';
+import { compareStep, type Divergence } from './compare.js';
+import { decodeBytes, isEvent, type CausedEntry, type EventEntry, type JournalEntry } from './format.js';
+import { readJournal, type Journal } from './read-journal.js';
+import { describeDivergence } from './describe-divergence.js';
+import { Recorder } from './recorder.js';
+
+export interface ReplayOptions {
+  /** Apply this scenario file wherever the recording applied one, instead of the recorded YAML. */
+  readonly scenario?: string;
+  /** Run these children on other components (child → .wasm path): a replay against another implementation. */
+  readonly swaps?: Readonly<Record<string, string>>;
+  /** Options of the fresh host (an engine of its own, `restartBeforeUpdate` for checks). */
+  readonly host?: HostOptions;
+  /** Hears of each step replayed: for progress on a terminal. */
+  readonly onStep?: (done: number, total: number) => void;
+}
+
+export interface ReplayResult {
+  /** Steps replayed: all of them when identical, up to the divergent one otherwise. */
+  readonly steps: number;
+  readonly divergence?: Divergence;
+}
+
+/**
+ * Feeds a journal's events to a fresh host and compares, step by step, every report change and
+ * fault with the recording. Stops at the first divergence.
+ */
+export async function replay(journal: Journal, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const folder = dirname(resolve(journal.file));
+  const host = createHost(options.host ?? {});
+  const caused: CausedEntry[] = [];
+  const recorder = new Recorder(host, (entry: JournalEntry) => void (isEvent(entry) || caused.push(entry)), folder);
+  let steps = 0;
+  try {
+    for (const { event, caused: recorded } of journal.steps) {
+      caused.length = 0;
+      try {
+        await perform(host, event, journal, folder, options);
+      } catch (e) {
+        if (isJournalError(e)) throw e;
+        return { steps, divergence: { step: event.step, event, kind: 'event', recordedText: 'ran', replayedText: (e as Error).message } };
+      }
+      steps += 1;
+      options.onStep?.(steps, journal.steps.length);
+      const divergence = compareStep(event, recorded, caused);
+      if (divergence) return { steps, divergence };
+    }
+    return { steps };
+  } finally {
+    recorder.stop();
+    await host.close();
+  }
+}
+
+async function perform(host: Host, event: EventEntry, journal: Journal, folder: string, options: ReplayOptions): Promise<void> {
+  const swaps = options.swaps ?? {};
+  if ('apply' in event) {
+    const scenario = options.scenario
+      ? await loadScenario(options.scenario)
+      : parseScenario(event.apply.text, resolve(folder, event.apply.file));
+    const applied = withSwaps(scenario, swaps);
+    if (!options.scenario) await checkComponents(applied, event, journal.file, swaps);
+    await host.apply(applied);
+  } else if ('input' in event) {
+    await host.publish(event.input.slice('input/'.length), decodeBytes(event));
+  } else if ('kill' in event) {
+    await host.kill(event.kill);
+  } else if ('restart' in event) {
+    await host.restart(event.restart);
+  } else {
+    const path = swaps[event.swap] ?? (event.path === null ? undefined : resolve(folder, event.path));
+    if (path === undefined) fail('journal-component-missing', { file: journal.file, step: event.step, child: event.swap, component: event.component });
+    await host.swap(event.swap, path!);
+  }
+}
+
+/** The scenario with each swapped child on its replacement: a component entry of its own, named after the child. */
+function withSwaps(scenario: Scenario, swaps: Readonly<Record<string, string>>): Scenario {
+  if (Object.keys(swaps).length === 0) return scenario;
+  const components = { ...scenario.components };
+  const children = scenario.children.map((child) => {
+    const path = swaps[child.name];
+    if (path === undefined) return child;
+    const name = `${child.name} (--swap)`;
+    components[name] = { name, path: resolve(path), line: 0 };
+    return { ...child, component: name };
+  });
+  return { ...scenario, components, children };
+}
+
+/** A component that changed on disk since the recording would make every divergence a false alarm: say so first. */
+async function checkComponents(scenario: Scenario, event: Extract<EventEntry, { apply: unknown }>, file: string, swaps: Readonly<Record<string, string>>): Promise<void> {
+  const swapped = new Set(scenario.children.filter((c) => swaps[c.name] !== undefined).map((c) => c.component));
+  for (const [name, recorded] of Object.entries(event.apply.components)) {
+    const ref = scenario.components[name];
+    if (!ref || swapped.has(name)) continue;
+    const found = createHash('sha256').update(await readFile(ref.path)).digest('hex'); // a component's identity (DESIGN §1)
+    if (found !== recorded) fail('journal-component-changed', { file, step: event.step, name, path: ref.path, recorded, found });
+  }
+}
+
+/** The journal's own errors (a component changed on disk, one missing) are the user's to fix, not divergences. */
+function isJournalError(e: unknown): boolean {
+  return isRomhostError(e) && e.code.startsWith('journal-');
+}
+
+/**
+ * A journal as a regression test, in one line: `it('stays the same', () => assertReplays('test/replay/counter.journal'))`.
+ * Resolves when the replay is identical; rejects with the first divergence, described, otherwise.
+ */
+export async function assertReplays(file: string, options: ReplayOptions = {}): Promise<void> {
+  const result = await replay(await readJournal(file), options);
+  if (result.divergence) throw new Error(`replay of ${file} diverged at ${describeDivergence(result.divergence)}`);
+}
