@@ -1,7 +1,7 @@
 /** The journal: recording a run, reading it back, replaying it and comparing (DESIGN §3.7, §9). */
 export { JOURNAL_VERSION, JOURNAL_WORLD, decodeBytes, isEvent } from './format.js';
 export type { Bytes, CausedEntry, EventEntry, JournalEntry, JournalHeader } from './format.js';
-export { Recorder } from './recorder.js';
+export { eventEntry, Recorder } from './recorder.js';
 export { recordJournal, journalLine, JOURNAL_HEADER } from './write-journal.js';
 export type { JournalWriter } from './write-journal.js';
 export { parseJournal, readJournal } from './read-journal.js';

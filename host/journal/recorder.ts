@@ -35,7 +35,7 @@ export class Recorder {
 
   #event(e: HostEvent): void {
     this.#step = e.step;
-    this.write(this.#entry(e));
+    this.write(eventEntry(e, (file) => this.#path(file)));
     for (const caused of this.#waiting) this.write(caused);
     this.#waiting = [];
   }
@@ -45,23 +45,24 @@ export class Recorder {
     else this.#waiting.push(entry);
   }
 
-  #entry(e: HostEvent): EventEntry {
-    switch (e.kind) {
-      case 'apply':
-        return { step: e.step, apply: { file: this.#path(e.scenario.file), text: e.scenario.text, components: e.components } };
-      case 'publish':
-        return { step: e.step, input: e.source, ...jsonFields(e.content) };
-      case 'kill':
-        return { step: e.step, kill: e.child };
-      case 'restart':
-        return { step: e.step, restart: e.child };
-      case 'swap':
-        return { step: e.step, swap: e.child, component: e.component, path: e.path === undefined ? null : this.#path(e.path) };
-    }
-  }
-
   #path(file: string): string {
     return relative(this.folder, resolve(file)).split('\\').join('/');
+  }
+}
+
+/** The journal entry of a host event; `path` says how the journal names a file. */
+export function eventEntry(e: HostEvent, path: (file: string) => string): EventEntry {
+  switch (e.kind) {
+    case 'apply':
+      return { step: e.step, apply: { file: path(e.scenario.file), text: e.scenario.text, components: e.components } };
+    case 'publish':
+      return { step: e.step, input: e.source, ...jsonFields(e.content) };
+    case 'kill':
+      return { step: e.step, kill: e.child };
+    case 'restart':
+      return { step: e.step, restart: e.child };
+    case 'swap':
+      return { step: e.step, swap: e.child, component: e.component, path: e.path === undefined ? null : path(e.path) };
   }
 }
 
