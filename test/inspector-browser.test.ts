@@ -63,8 +63,11 @@ describe('the inspector page on the window manager', () => {
     await shot('1-started');
   });
 
+  let beforeDrag: { x: number; y: number };
+
   it('drags a window by its title bar with the mouse', async () => {
     const w = placed(1);
+    beforeDrag = { x: w.x, y: w.y };
     const top = margins(host).top;
     const from = await onScene(w.x + 60, w.y - Math.ceil(top / 2));
     await page.mouse.move(from.x, from.y);
@@ -75,6 +78,20 @@ describe('the inspector page on the window manager', () => {
     expect(placed(1)).toMatchObject({ x: w.x + 150, y: w.y + 80 });
     expect(await page.locator('[data-window]').last().getAttribute('data-window')).toBe('1'); // raised
     await shot('2-dragged');
+  });
+
+  it('steps back through the timeline to before the drag, and back to live', async () => {
+    const now = placed(1);
+    const range = page.getByLabel('step', { exact: true });
+    await range.fill((await range.getAttribute('min'))!); // the first step since the page connected: before the press
+    await drawnAt(1, beforeDrag.x, beforeDrag.y);
+    expect(await page.locator('svg.scene.past').count()).toBe(1);
+    await page.getByRole('button', { name: 'next step' }).click();
+    await shot('2b-timeline');
+    await page.getByRole('button', { name: 'Live' }).click();
+    await drawnAt(1, now.x, now.y);
+    expect(await page.locator('svg.scene.past').count()).toBe(0);
+    expect(placed(1)).toEqual(now); // looking back changed nothing
   });
 
   it('swaps decorator-classic for decorator-themed live: every window stays, the decorations change', async () => {

@@ -81,7 +81,8 @@ describe('the inspector server', () => {
 
     await host.publish('input', 'b');
     expect(await page.next(is('value', (m) => m.source === 'counter/count' && 'text' in m.value && m.value.text === '2'))).toBeTruthy();
-    expect(await page.next(is('value', (m) => m.source === 'input/input'))).toEqual({ type: 'value', source: 'input/input', value: { text: 'b' } });
+    expect(await page.next(is('value', (m) => m.source === 'input/input'))).toEqual({ type: 'value', step: 3, source: 'input/input', value: { text: 'b' } });
+    expect(await page.next(is('event'))).toEqual({ type: 'event', step: 3, text: 'input input/input = "b"' });
   });
 
   it('takes inputs, kill, restart and swap from the page, answering each with its step or its error', async () => {

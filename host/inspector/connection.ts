@@ -1,9 +1,11 @@
 import { distinctUntilChanged, map, skip, Subscription } from 'rxjs';
 import WebSocket from 'ws';
 import { compareCodeUnits } from '../code-unit-order.js';
+import { displayPath } from '../display-path.js';
 import { fail } from '../errors.js';
 import type { Host, StepResult } from '../index.js';
 import { jsonFields } from '../json-value.js';
+import { describeEvent, eventEntry } from '../journal/index.js';
 import { parseClientMessage } from './client-message.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage, type Value } from './protocol.js';
 import { scenarioView } from './scenario-view.js';
@@ -18,8 +20,9 @@ import { scenarioView } from './scenario-view.js';
 export function serveConnection(host: Host, socket: WebSocket): void {
   let batch: ServerMessage[] = [];
   let values = new Map<string, Value>();
+  let valuesStep = 0;
   const flush = () => {
-    const messages = [...[...values].map(([source, value]): ServerMessage => ({ type: 'value', source, value })), ...batch];
+    const messages = [...[...values].map(([source, value]): ServerMessage => ({ type: 'value', step: valuesStep, source, value })), ...batch];
     batch = [];
     values = new Map();
     if (messages.length > 0 && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(messages));
@@ -29,7 +32,12 @@ export function serveConnection(host: Host, socket: WebSocket): void {
     batch.push(message);
   };
   const queueValue = (source: string, value: Value) => {
+    // A step's values are coalesced, never two steps' (the page's timeline keeps each step): the
+    // step under way is the one after the last finished.
+    const step = host.state.step + 1;
+    if (values.size > 0 && step !== valuesStep) flush();
     if (batch.length === 0 && values.size === 0) queueMicrotask(flush);
+    valuesStep = step;
     values.delete(source); // re-inserted last: the page hears of sources in the order they last changed
     values.set(source, value);
   };
@@ -37,6 +45,7 @@ export function serveConnection(host: Host, socket: WebSocket): void {
   socket.send(JSON.stringify([hello(host)]));
   const subscriptions = new Subscription();
   subscriptions.add(host.values$.subscribe(({ source, content }) => queueValue(source, jsonFields(content))));
+  subscriptions.add(host.events$.subscribe((e) => queue({ type: 'event', step: e.step, text: describeEvent(eventEntry(e, displayPath)) })));
   subscriptions.add(host.faults$.subscribe((fault) => queue({ type: 'fault', ...fault })));
   subscriptions.add(host.lifecycle$.subscribe(({ step, child, action }) => queue({ type: 'lifecycle', step, child, action })));
   // state$ starts with the current state, which the hello has already told.

@@ -40,7 +40,10 @@ export type ServerMessage =
       readonly values: Readonly<Record<string, Value>>;
     }
   | { readonly type: 'scenario'; readonly scenario: ScenarioView }
-  | { readonly type: 'value'; readonly source: string; readonly value: Value }
+  /** A source's new value in `step`. */
+  | { readonly type: 'value'; readonly step: number; readonly source: string; readonly value: Value }
+  /** The event that started `step` (an input, a command, a scenario change), for the timeline. */
+  | { readonly type: 'event'; readonly step: number; readonly text: string }
   | { readonly type: 'step'; readonly step: number }
   | { readonly type: 'fault'; readonly step: number; readonly child?: string; readonly code: string; readonly message: string }
   | { readonly type: 'lifecycle'; readonly step: number; readonly child: string; readonly action: string }

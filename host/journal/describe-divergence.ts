@@ -24,7 +24,7 @@ export function describeDivergence(d: Divergence): string {
 /** The event, short: `input input/pointer = {"x":1,...}`, `kill layouter`. */
 export function describeEvent(e: EventEntry): string {
   if ('apply' in e) return `apply ${e.apply.file}`;
-  if ('input' in e) return `input ${e.input} = ${clip(JSON.stringify(jsonValue(decodeBytes(e))))}`;
+  if ('input' in e) return `input ${e.input} = ${clip(inline(decodeBytes(e)))}`;
   if ('kill' in e) return `kill ${e.kill}`;
   if ('restart' in e) return `restart ${e.restart}`;
   return `swap ${e.swap} to ${e.path ?? e.component.slice(0, 12)}`;
@@ -64,5 +64,7 @@ function json(bytes: Uint8Array): unknown {
 }
 
 const show = (bytes: Uint8Array) => clip(JSON.stringify(jsonValue(bytes)));
+/** A value on one line: JSON as it is, other text quoted (its newlines escaped), bytes as base64. */
+const inline = (bytes: Uint8Array) => (json(bytes) !== undefined ? (jsonValue(bytes) as string) : JSON.stringify(jsonValue(bytes)));
 const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text);
 const ensureNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);

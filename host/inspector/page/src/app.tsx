@@ -2,18 +2,23 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ChildPanel } from './child-panel.js';
 import type { Connection } from './connection.js';
 import { Graph } from './graph.js';
-import { applyMessages, childStatuses, EMPTY_MODEL, valueJson, type Model } from './model.js';
+import { applyMessages, childStatuses, EMPTY_MODEL, valueJson, valuesAt, type Model } from './model.js';
 import { Scene, sceneSources } from './scene.js';
+import { Timeline } from './timeline.js';
 
 export function App({ connection }: { connection: Connection }) {
   const [model, setModel] = useState<Model>(EMPTY_MODEL);
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  // The step the timeline shows, or null: live.
+  const [viewing, setViewing] = useState<number | null>(null);
   useEffect(() => {
     connection.onStatus = (connected) => setModel((m) => ({ ...m, connected }));
     return connection.listen((messages) => setModel((m) => applyMessages(m, messages)));
   }, [connection]);
 
-  const statuses = childStatuses(model);
+  // Everything below draws `shown`: the host now, or as it was at the step the timeline shows.
+  const shown = useMemo(() => (viewing === null ? model : { ...model, values: valuesAt(model.history, viewing) }), [model, viewing]);
+  const statuses = childStatuses(shown);
   const sources = useMemo(() => sceneSources(model), [model.scenario]);
   const children = model.scenario?.children ?? [];
   const child = children.find((c) => c.name === selected) ?? children[0];
@@ -35,12 +40,13 @@ export function App({ connection }: { connection: Connection }) {
               <h2>Scene</h2>
               {sources.windows && <button onClick={() => openWindow(connection, sources.windows!, valueJson(model.values[sources.windows!]))}>Open a window</button>}
             </div>
-            <Scene model={model} sources={sources} connection={connection} />
+            <Scene model={shown} sources={sources} connection={connection} live={viewing === null} />
           </section>
         )}
         <aside>
-          {model.scenario && <Graph model={model} scenario={model.scenario} statuses={statuses} selected={child?.name} onSelect={setSelected} />}
-          {child && <ChildPanel key={child.name} child={child} status={statuses[child.name]} model={model} connection={connection} />}
+          <Timeline history={model.history} step={model.step} viewing={viewing} onView={setViewing} />
+          {model.scenario && <Graph model={shown} scenario={model.scenario} statuses={statuses} selected={child?.name} onSelect={setSelected} />}
+          {child && <ChildPanel key={child.name} child={child} status={statuses[child.name]} model={shown} connection={connection} />}
         </aside>
       </main>
       <footer>

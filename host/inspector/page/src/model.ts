@@ -8,6 +8,22 @@ export interface LogEntry {
   readonly text: string;
 }
 
+/** One step as the timeline keeps it: what started it, and every value it changed. */
+export interface StepRecord {
+  readonly step: number;
+  readonly event: string;
+  readonly changes: Readonly<Record<string, Value>>;
+}
+
+/**
+ * The steps since the page connected (the last HISTORY of them), and the values before the first
+ * of them: enough to show every ROM and report as it was at any step kept.
+ */
+export interface History {
+  readonly base: Readonly<Record<string, Value>>;
+  readonly steps: readonly StepRecord[];
+}
+
 /** Everything the page shows, rebuilt from the host's messages alone. */
 export interface Model {
   readonly connected: boolean;
@@ -15,9 +31,12 @@ export interface Model {
   readonly scenario: ScenarioView | null;
   readonly values: Readonly<Record<string, Value>>;
   readonly log: readonly LogEntry[];
+  readonly history: History;
 }
 
-export const EMPTY_MODEL: Model = { connected: false, step: 0, scenario: null, values: {}, log: [] };
+export const EMPTY_MODEL: Model = { connected: false, step: 0, scenario: null, values: {}, log: [], history: { base: {}, steps: [] } };
+
+const HISTORY = 1000;
 
 const LOG_LENGTH = 200;
 let logKey = 0;
@@ -26,11 +45,33 @@ export function applyMessages(model: Model, messages: readonly ServerMessage[]):
   let { step, scenario, values, log } = model;
   let copied = false;
   const entries: LogEntry[] = [];
+  let history = model.history;
+  // Records are shared with the previous model: one is copied before this call first changes it.
+  type Draft = { step: number; event: string; changes: Record<string, Value> };
+  let steps: StepRecord[] | undefined;
+  const drafts = new Set<StepRecord>();
+  const record = (at: number): Draft => {
+    steps ??= [...history.steps];
+    let last = steps.at(-1);
+    if (last?.step !== at || !drafts.has(last)) {
+      last = last?.step === at ? { ...last, changes: { ...last.changes } } : { step: at, event: '', changes: {} };
+      if (steps.at(-1)?.step === at) steps[steps.length - 1] = last;
+      else steps.push(last);
+      drafts.add(last);
+    }
+    return last as Draft;
+  };
   for (const m of messages) {
     switch (m.type) {
       case 'hello':
         ({ step, scenario, values } = m);
         copied = false;
+        history = { base: m.values, steps: [] };
+        steps = undefined;
+        drafts.clear();
+        break;
+      case 'event':
+        record(m.step).event = m.text;
         break;
       case 'scenario':
         scenario = m.scenario;
@@ -38,6 +79,7 @@ export function applyMessages(model: Model, messages: readonly ServerMessage[]):
       case 'value':
         if (!copied) (values = { ...values }), (copied = true);
         (values as Record<string, Value>)[m.source] = m.value;
+        record(m.step).changes[m.source] = m.value;
         break;
       case 'step':
         step = m.step;
@@ -54,7 +96,27 @@ export function applyMessages(model: Model, messages: readonly ServerMessage[]):
     }
   }
   if (entries.length > 0) log = [...entries.reverse(), ...log].slice(0, LOG_LENGTH);
-  return { ...model, step, scenario, values, log };
+  if (steps) history = trimmed({ base: history.base, steps });
+  return { ...model, step, scenario, values, log, history };
+}
+
+/** Keeps the last HISTORY steps, folding older ones into the base. */
+function trimmed(history: History): History {
+  const excess = history.steps.length - HISTORY;
+  if (excess <= 0) return history;
+  const base = { ...history.base };
+  for (const record of history.steps.slice(0, excess)) Object.assign(base, record.changes);
+  return { base, steps: history.steps.slice(excess) };
+}
+
+/** Every value as it was at the end of `step`. */
+export function valuesAt(history: History, step: number): Readonly<Record<string, Value>> {
+  const values = { ...history.base };
+  for (const record of history.steps) {
+    if (record.step > step) break;
+    Object.assign(values, record.changes);
+  }
+  return values;
 }
 
 export function valueText(value: Value | undefined): string | undefined {

@@ -65,7 +65,8 @@ const CURSORS: Readonly<Record<string, string>> = {
   'border-se': 'nwse-resize',
 };
 
-export function Scene({ model, sources, connection }: { model: Model; sources: SceneSources; connection: Connection }) {
+/** `live`: false while the timeline shows a past step, which the mouse cannot change. */
+export function Scene({ model, sources, connection, live }: { model: Model; sources: SceneSources; connection: Connection; live: boolean }) {
   const svg = useRef<SVGSVGElement>(null);
   const last = useRef('');
   const windows = asArray<WindowView>(valueJson(model.values[sources.layout]));
@@ -73,7 +74,7 @@ export function Scene({ model, sources, connection }: { model: Model; sources: S
   const hover = (sources.hover && valueJson(model.values[sources.hover])) as { element?: string } | undefined;
 
   const send = (event: PointerEvent, pressed: boolean) => {
-    if (!sources.pointer || !svg.current) return;
+    if (!live || !sources.pointer || !svg.current) return;
     const box = svg.current.getBoundingClientRect();
     const text = JSON.stringify({ x: Math.round(event.clientX - box.left), y: Math.round(event.clientY - box.top), pressed });
     if (text === last.current) return; // latest-value: the host would drop it anyway
@@ -84,7 +85,7 @@ export function Scene({ model, sources, connection }: { model: Model; sources: S
   return (
     <svg
       ref={svg}
-      class="scene"
+      class={live ? 'scene' : 'scene past'}
       width={SCENE.width}
       height={SCENE.height}
       viewBox={`0 0 ${SCENE.width} ${SCENE.height}`}
