@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import diffObjects from 'microdiff';
 import { jsonValue } from '../json-value.js';
+import { equalBytes } from '../sessions/index.js';
 import type { Divergence } from './compare.js';
 import { decodeBytes, type EventEntry } from './format.js';
 
@@ -15,10 +16,13 @@ export function describeDivergence(d: Divergence): string {
   const replayed = d.replayed ?? [];
   const lines = [`${head}: report ${d.report} differs`];
   if (recorded.length !== replayed.length) lines.push(`  recorded ${recorded.length} change(s) in this step, replayed ${replayed.length}`);
-  const a = recorded.at(-1);
-  const b = replayed.at(-1);
-  lines.push(...diffValues(a, b).map((l) => `  ${l}`));
-  return lines.slice(0, MAX_LINES).join('\n');
+  // The first value that differs: a later one may well be equal again, and would show nothing.
+  let i = 0;
+  while (i < recorded.length && i < replayed.length && equalBytes(recorded[i]!, replayed[i]!)) i += 1;
+  if (i > 0) lines.push(`  change ${i + 1} of the step:`);
+  lines.push(...diffValues(recorded[i], replayed[i]).map((l) => `  ${l}`));
+  if (lines.length <= MAX_LINES) return lines.join('\n');
+  return [...lines.slice(0, MAX_LINES - 1), `  … ${lines.length - MAX_LINES + 1} more line(s)`].join('\n');
 }
 
 /** The event, short: `input input/pointer = {"x":1,...}`, `kill layouter`. */
@@ -37,8 +41,10 @@ export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Arra
   }
   const x = json(recorded);
   const y = json(replayed);
-  if (x !== undefined && y !== undefined && typeof x === 'object' && typeof y === 'object' && x !== null && y !== null) {
-    return diffObjects(x, y).map((c) => {
+  const changes = typeof x === 'object' && typeof y === 'object' && x !== null && y !== null ? diffObjects(x, y) : [];
+  // Equal as JSON but not as bytes (key order, spacing): the values themselves say how.
+  if (changes.length > 0) {
+    return changes.map((c) => {
       const path = `$${c.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
       if (c.type === 'CHANGE') return `${path}: ${clip(JSON.stringify(c.oldValue))} → ${clip(JSON.stringify(c.value))}`;
       if (c.type === 'CREATE') return `${path}: only replayed: ${clip(JSON.stringify(c.value))}`;
@@ -48,7 +54,9 @@ export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Arra
   const a = jsonValue(recorded);
   const b = jsonValue(replayed);
   if (typeof a === 'string' && typeof b === 'string' && (a.includes('\n') || b.includes('\n'))) {
-    return createTwoFilesPatch('recorded', 'replayed', ensureNewline(a), ensureNewline(b), '', '', { context: 2 }).trimEnd().split('\n').slice(2);
+    const patch = createTwoFilesPatch('recorded', 'replayed', ensureNewline(a), ensureNewline(b), '', '', { context: 2 }).trimEnd().split('\n');
+    // From the `--- recorded` / `+++ replayed` header on: what comes before it is a separator.
+    return patch.slice(patch.findIndex((l) => l.startsWith('--- ')));
   }
   return [`recorded: ${show(recorded)}`, `replayed: ${show(replayed)}`];
 }

@@ -18,6 +18,8 @@ export interface Journal {
   readonly steps: readonly JournalStep[];
 }
 
+const versionSchema = z.object({ romhost: z.literal('journal'), version: z.number() });
+
 export async function readJournal(file: string): Promise<Journal> {
   const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) =>
     fail('journal-unreadable', { file, reason: e.code === 'ENOENT' ? 'no such file' : e.message }, e),
@@ -39,7 +41,8 @@ export function parseJournal(bytes: Uint8Array, file: string): Journal {
   while (offset < bytes.length) {
     line += 1;
     const end = bytes.indexOf(0x0a, offset);
-    const damaged = (detail: string): never => fail('journal-damaged', { file, offset, line, detail });
+    // A first line that is not a journal's header is not damage: the file is something else (a scenario, a log).
+    const damaged = (detail: string): never => (header === undefined ? fail('journal-not-journal', { file }) : fail('journal-damaged', { file, offset, line, detail }));
     if (end === -1) damaged('the last line ends without a newline: the run that wrote it was cut short');
     let value: unknown;
     try {
@@ -48,9 +51,12 @@ export function parseJournal(bytes: Uint8Array, file: string): Journal {
       damaged('the line is not JSON');
     }
     if (header === undefined) {
+      // The version first, on the two keys every version keeps: a later version's header may hold more.
+      const versioned = versionSchema.safeParse(value);
+      if (!versioned.success) fail('journal-not-journal', { file });
+      if (versioned.data.version !== JOURNAL_VERSION) fail('journal-version', { file, version: versioned.data.version, supported: JOURNAL_VERSION });
       const parsed = headerSchema.safeParse(value);
       if (!parsed.success) fail('journal-not-journal', { file });
-      if (parsed.data.version !== JOURNAL_VERSION) fail('journal-version', { file, version: parsed.data.version, supported: JOURNAL_VERSION });
       header = parsed.data;
     } else {
       const parsed = entrySchema.safeParse(value);

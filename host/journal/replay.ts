@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { displayPath } from '../display-path.js';
 import { createHost, loadScenario, parseScenario, type Host, type HostOptions, type Scenario } from '../index.js';
 import { fail, isRomhostError } from '../errors.js';
 import { compareStep, type Divergence } from './compare.js';
@@ -64,7 +65,7 @@ async function perform(host: Host, event: EventEntry, journal: Journal, folder: 
       ? await loadScenario(options.scenario)
       : parseScenario(event.apply.text, resolve(folder, event.apply.file));
     const applied = withSwaps(scenario, swaps);
-    if (!options.scenario) await checkComponents(applied, event, journal.file, swaps);
+    if (!options.scenario) await checkComponents(applied, event, journal.file);
     await host.apply(applied);
   } else if ('input' in event) {
     await host.publish(event.input.slice('input/'.length), decodeBytes(event));
@@ -73,9 +74,15 @@ async function perform(host: Host, event: EventEntry, journal: Journal, folder: 
   } else if ('restart' in event) {
     await host.restart(event.restart);
   } else {
-    const path = swaps[event.swap] ?? (event.path === null ? undefined : resolve(folder, event.path));
-    if (path === undefined) fail('journal-component-missing', { file: journal.file, step: event.step, child: event.swap, component: event.component });
-    await host.swap(event.swap, path!);
+    const override = swaps[event.swap];
+    if (override !== undefined) {
+      await host.swap(event.swap, override);
+    } else {
+      if (event.path === null) fail('journal-component-missing', { file: journal.file, step: event.step, child: event.swap, component: event.component });
+      const path = resolve(folder, event.path!);
+      await checkComponent(journal.file, event.step, basename(path), path, event.component);
+      await host.swap(event.swap, path);
+    }
   }
 }
 
@@ -93,15 +100,26 @@ function withSwaps(scenario: Scenario, swaps: Readonly<Record<string, string>>):
   return { ...scenario, components, children };
 }
 
-/** A component that changed on disk since the recording would make every divergence a false alarm: say so first. */
-async function checkComponents(scenario: Scenario, event: Extract<EventEntry, { apply: unknown }>, file: string, swaps: Readonly<Record<string, string>>): Promise<void> {
-  const swapped = new Set(scenario.children.filter((c) => swaps[c.name] !== undefined).map((c) => c.component));
+/**
+ * A component that changed on disk since the recording would make every divergence a false alarm:
+ * say so first. Only the components a child runs: those of swapped children run on their
+ * replacements (withSwaps has moved them), and one no child runs changes nothing (a later swap
+ * to it by path is checked at that swap).
+ */
+async function checkComponents(scenario: Scenario, event: Extract<EventEntry, { apply: unknown }>, file: string): Promise<void> {
+  const running = new Set(scenario.children.map((c) => c.component));
   for (const [name, recorded] of Object.entries(event.apply.components)) {
     const ref = scenario.components[name];
-    if (!ref || swapped.has(name)) continue;
-    const found = createHash('sha256').update(await readFile(ref.path)).digest('hex'); // a component's identity (DESIGN §1)
-    if (found !== recorded) fail('journal-component-changed', { file, step: event.step, name, path: ref.path, recorded, found });
+    if (ref && running.has(name)) await checkComponent(file, event.step, name, ref.path, recorded);
   }
+}
+
+async function checkComponent(file: string, step: number, name: string, path: string, recorded: string): Promise<void> {
+  // A file that cannot be read is left to the host, whose error says so.
+  const bytes = await readFile(path).catch(() => undefined);
+  if (bytes === undefined) return;
+  const found = createHash('sha256').update(bytes).digest('hex'); // a component's identity (DESIGN §1)
+  if (found !== recorded) fail('journal-component-changed', { file, step, name, path: displayPath(path), recorded, found });
 }
 
 /** The journal's own errors (a component changed on disk, one missing) are the user's to fix, not divergences. */
