@@ -1,22 +1,14 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Host } from '../host/index.js';
-import { started, text } from './support/scenarios.js';
+import { decoratorScenario, started, text } from './support/scenarios.js';
 
 /**
  * components/decorator-classic against the contract of examples/windows/README.md, through the
  * public API: window_layout comes from input/layout, pointer from input/pointer, and the limits
  * are the example's (report_kib: 64).
  */
-const YAML = `
-components: { classic: components/decorator-classic/decorator-classic.wasm }
-children:
-  decorator:
-    component: classic
-    roms: { window_layout: input/layout, pointer: input/pointer }
-    reports: [margins, hover, decorations]
-    limits: { report_kib: 64 }
-`;
+const YAML = decoratorScenario('components/decorator-classic/decorator-classic.wasm');
 
 /** A window of window_layout, its keys in the contract's order. */
 const win = (id: number, title: string, x: number, y: number, w: number, h: number, focused: boolean) => ({ id, title, x, y, w, h, focused });

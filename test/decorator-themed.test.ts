@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Host } from '../host/index.js';
-import { started, text } from './support/scenarios.js';
+import { decoratorScenario, started, text } from './support/scenarios.js';
 
 /**
  * components/decorator-themed against the contract in examples/windows/README.md, end to end
@@ -10,15 +10,7 @@ import { started, text } from './support/scenarios.js';
  * documents (margins 32/6/6/6, a 6 px resize band with 20 px corner zones, the close button a
  * circle at the left end of the title bar).
  */
-const SCENARIO = `
-components: { themed: components/decorator-themed/decorator-themed.wasm }
-children:
-  decorator:
-    component: themed
-    roms: { window_layout: input/layout, pointer: input/pointer }
-    reports: [margins, hover, decorations]
-    limits: { report_kib: 64 }
-`;
+const SCENARIO = decoratorScenario('components/decorator-themed/decorator-themed.wasm');
 
 const MARGINS = '{"top":32,"right":6,"bottom":6,"left":6}';
 

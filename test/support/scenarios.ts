@@ -45,3 +45,14 @@ children:
     roms: { in: counter/count }
     reports: [out]
 `;
+
+/** A decorator of the window manager alone (examples/windows), its window_layout and pointer from inputs. */
+export const decoratorScenario = (wasm: string): string => `
+components: { decorator: ${wasm} }
+children:
+  decorator:
+    component: decorator
+    roms: { window_layout: input/layout, pointer: input/pointer }
+    reports: [margins, hover, decorations]
+    limits: { report_kib: 64 }
+`;
