@@ -7,20 +7,35 @@ import { decodeBytes, type EventEntry } from './format.js';
 
 const MAX_LINES = 40;
 
+/**
+ * What the two sides of a divergence are called: a replay's are `recorded` and `replayed`; a
+ * bisection's are the two implementations, `A` and `B`.
+ */
+export interface Sides {
+  readonly recorded: string;
+  readonly replayed: string;
+}
+
+const REPLAY: Sides = { recorded: 'recorded', replayed: 'replayed' };
+
 /** A divergence for a person: what happened at which step, then recorded vs replayed as a diff. */
-export function describeDivergence(d: Divergence): string {
+export function describeDivergence(d: Divergence, sides: Sides = REPLAY): string {
   const head = `step ${d.step} (${describeEvent(d.event)})`;
-  if (d.kind === 'event') return `${head}: the recorded event fails on replay: ${d.replayedText}`;
-  if (d.kind === 'fault') return `${head}: ${d.child ? `child "${d.child}" ` : ''}recorded ${d.recordedText}; replayed ${d.replayedText}`;
+  if (d.kind === 'event') {
+    // A replay's recorded event always ran; a bisection's may fail on either side.
+    if (sides === REPLAY) return `${head}: the recorded event fails on replay: ${d.replayedText}`;
+    return `${head}: ${sides.recorded} ${d.recordedText}; ${sides.replayed} ${d.replayedText}`;
+  }
+  if (d.kind === 'fault') return `${head}: ${d.child ? `child "${d.child}" ` : ''}${sides.recorded} ${d.recordedText}; ${sides.replayed} ${d.replayedText}`;
   const recorded = d.recorded ?? [];
   const replayed = d.replayed ?? [];
   const lines = [`${head}: report ${d.report} differs`];
-  if (recorded.length !== replayed.length) lines.push(`  recorded ${recorded.length} change(s) in this step, replayed ${replayed.length}`);
+  if (recorded.length !== replayed.length) lines.push(`  ${sides.recorded} ${recorded.length} change(s) in this step, ${sides.replayed} ${replayed.length}`);
   // The first value that differs: a later one may well be equal again, and would show nothing.
   let i = 0;
   while (i < recorded.length && i < replayed.length && equalBytes(recorded[i]!, replayed[i]!)) i += 1;
   if (i > 0) lines.push(`  change ${i + 1} of the step:`);
-  lines.push(...diffValues(recorded[i], replayed[i]).map((l) => `  ${l}`));
+  lines.push(...diffValues(recorded[i], replayed[i], sides).map((l) => `  ${l}`));
   if (lines.length <= MAX_LINES) return lines.join('\n');
   return [...lines.slice(0, MAX_LINES - 1), `  … ${lines.length - MAX_LINES + 1} more line(s)`].join('\n');
 }
@@ -35,9 +50,9 @@ export function describeEvent(e: EventEntry): string {
 }
 
 /** Recorded vs replayed: paths that differ for JSON, a unified diff for multi-line text, both values otherwise. */
-export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Array | undefined): string[] {
+export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Array | undefined, sides: Sides = REPLAY): string[] {
   if (recorded === undefined || replayed === undefined) {
-    return [`recorded: ${recorded === undefined ? 'no change' : show(recorded)}`, `replayed: ${replayed === undefined ? 'no change' : show(replayed)}`];
+    return [`${sides.recorded}: ${recorded === undefined ? 'no change' : show(recorded)}`, `${sides.replayed}: ${replayed === undefined ? 'no change' : show(replayed)}`];
   }
   const x = json(recorded);
   const y = json(replayed);
@@ -47,18 +62,18 @@ export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Arra
     return changes.map((c) => {
       const path = `$${c.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
       if (c.type === 'CHANGE') return `${path}: ${clip(JSON.stringify(c.oldValue))} → ${clip(JSON.stringify(c.value))}`;
-      if (c.type === 'CREATE') return `${path}: only replayed: ${clip(JSON.stringify(c.value))}`;
-      return `${path}: only recorded: ${clip(JSON.stringify(c.oldValue))}`;
+      if (c.type === 'CREATE') return `${path}: only ${sides.replayed}: ${clip(JSON.stringify(c.value))}`;
+      return `${path}: only ${sides.recorded}: ${clip(JSON.stringify(c.oldValue))}`;
     });
   }
   const a = jsonValue(recorded);
   const b = jsonValue(replayed);
   if (typeof a === 'string' && typeof b === 'string' && (a.includes('\n') || b.includes('\n'))) {
-    const patch = createTwoFilesPatch('recorded', 'replayed', ensureNewline(a), ensureNewline(b), '', '', { context: 2 }).trimEnd().split('\n');
+    const patch = createTwoFilesPatch(sides.recorded, sides.replayed, ensureNewline(a), ensureNewline(b), '', '', { context: 2 }).trimEnd().split('\n');
     // From the `--- recorded` / `+++ replayed` header on: what comes before it is a separator.
     return patch.slice(patch.findIndex((l) => l.startsWith('--- ')));
   }
-  return [`recorded: ${show(recorded)}`, `replayed: ${show(replayed)}`];
+  return [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`];
 }
 
 function json(bytes: Uint8Array): unknown {
