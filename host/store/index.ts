@@ -1,0 +1,4 @@
+/** The store: what outlives a host (DESIGN §7). */
+export type { Store, StoreBatch, StoredChild } from './store.js';
+export { MemoryStore } from './memory-store.js';
+export { LmdbStore } from './lmdb-store.js';
