@@ -60,6 +60,10 @@ const messages = {
     `child "${p.child}" could not start: ${p.reason}`,
   'swap-failed': (p: { child: string; component: string; reason: string }) =>
     `child "${p.child}" keeps its component: swapping in ${p.component} failed: ${p.reason}`,
+  'shadow-failed': (p: { child: string; component: string; reason: string }) =>
+    `child "${p.child}" runs on unshadowed: its candidate ${p.component} failed: ${p.reason}`,
+  'no-shadow': (p: { child: string }) =>
+    `child "${p.child}" has no shadow to promote or stop: start one first (host.shadow, or {"shadow": "${p.child}", "component": "PATH.wasm"})`,
   'unknown-child': (p: { child: string; known: readonly string[] }) =>
     `no child is called "${p.child}" (children: ${p.known.join(', ') || 'none'})`,
 

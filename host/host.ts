@@ -4,8 +4,8 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { compareCodeUnits } from './code-unit-order.js';
 import { displayPath } from './display-path.js';
 import { Engine, type Component } from './engine/index.js';
-import { fail } from './errors.js';
-import { Children, type LifecycleEvent } from './lifecycle/index.js';
+import { fail, RomhostError } from './errors.js';
+import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
 import { childChanges, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type ReportChange, type SourceValue } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
@@ -71,6 +71,20 @@ export interface Host {
   restart(child: string): Promise<StepResult>;
   /** Swaps the child's component atomically; if the new one fails to load or start, the old one keeps running and this rejects with why. */
   swap(child: string, component: ComponentSource): Promise<StepResult>;
+  /**
+   * Shadow swap: runs `component` beside the child on the same ROMs and under its limits, from a
+   * start update now and then every update the child runs; its reports are routed nowhere and
+   * compared with the child's on `shadow$`. Replaces a shadow the child had. A candidate that fails
+   * to load or start rejects (`shadow-failed`) and changes nothing. It takes no step and is no event
+   * of the run: `step` in the result is the step it followed.
+   */
+  shadow(child: string, component: ComponentSource): Promise<StepResult>;
+  /** Swaps the child to its shadow's component, exactly as `swap` does (a `swap` on `events$`), and drops the shadow. */
+  promote(child: string): Promise<StepResult>;
+  /** Drops the child's shadow. Like `shadow`, it takes no step. */
+  unshadow(child: string): Promise<StepResult>;
+  /** The reports of the child's shadow, latest value by report name; undefined when it has none. */
+  shadowReports(child: string): ReadonlyMap<string, Uint8Array> | undefined;
   /** The current value of a source: `CHILD/REPORT`, `input/NAME` or `host/state`. */
   read(source: string): Uint8Array | undefined;
   /** Every report's current value by `CHILD/REPORT`, sorted. */
@@ -86,6 +100,8 @@ export interface Host {
   readonly values$: Observable<SourceValue>;
   readonly faults$: Observable<Fault>;
   readonly lifecycle$: Observable<LifecycleEvent>;
+  /** What the shadows do: started, each divergence from the live child and agreement again, a fault of the candidate, dropped. */
+  readonly shadow$: Observable<ShadowEvent>;
   /** Every accepted event, as its step runs: scenario changes, inputs, kill, restart, swap. */
   readonly events$: Observable<HostEvent>;
   readonly engine: Engine;
@@ -101,8 +117,13 @@ export function createHost(options: HostOptions = {}): Host {
   return new RomHost(options.engine ?? (sharedEngine ??= new Engine()), options.restartBeforeUpdate);
 }
 
-/** An accepted event: `run` applies it at the start of its step. Throwing leaves the host as it was, and takes no step. */
-type Pending = { event: Event; run: (step: number) => void; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
+/**
+ * An accepted event: `run` applies it at the start of its step. Throwing leaves the host as it was, and takes no step.
+ * A `null` event runs between steps, in its turn, and takes none: a shadow's start and stop, which
+ * nothing else may see (no step number, no events$, no supervisor's restart falling due), so that
+ * a journal of the run, which does not record them, replays the same.
+ */
+type Pending = { event: Event | null; run: (step: number) => void; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
 
 class RomHost implements Host {
   readonly #router = new Router();
@@ -121,6 +142,7 @@ class RomHost implements Host {
   readonly values$ = this.#router.values$;
   readonly faults$ = this.#router.faults$;
   readonly lifecycle$: Observable<LifecycleEvent>;
+  readonly shadow$: Observable<ShadowEvent>;
   readonly events$ = this.#accepted.asObservable();
 
   constructor(
@@ -130,6 +152,7 @@ class RomHost implements Host {
     this.#restartBeforeUpdate = restartBeforeUpdate;
     this.#children = new Children(engine, this.#router, { get: () => this.state, set: (next) => this.#setState(next) });
     this.lifecycle$ = this.#children.lifecycle$;
+    this.shadow$ = this.#children.shadows.events$;
   }
 
   get state(): HostState {
@@ -186,14 +209,39 @@ class RomHost implements Host {
 
   async swap(child: string, source: ComponentSource): Promise<StepResult> {
     this.#open();
-    // Prepared for the child's memory cap as it is now; the swap itself runs in its step.
-    const memoryMib = this.#scenario?.scenario.children.find((c) => c.name === child)?.limits.memory_mib;
-    const component =
-      typeof source === 'string'
-        ? await this.#load(source, [memoryMib])
-        : await this.engine.load(source, `bytes for ${child}`, memoryMib === undefined ? {} : { memoryMib });
+    const component = await this.#loadFor(child, source);
     const event: Event = { kind: 'swap', child, component: component.hash, ...(typeof source === 'string' ? { path: resolve(source) } : {}) };
     return this.#enqueue(event, (step) => this.#children.swap(child, component, step));
+  }
+
+  async shadow(child: string, source: ComponentSource): Promise<StepResult> {
+    this.#open();
+    const component = await this.#loadFor(child, source).catch((e: unknown) => {
+      if (!(e instanceof RomhostError)) throw e;
+      const label = typeof source === 'string' ? displayPath(source) : `bytes for ${child}`;
+      return fail('shadow-failed', { child, component: label, reason: e.message }, e);
+    });
+    const path = typeof source === 'string' ? resolve(source) : undefined;
+    return this.#enqueue(null, (step) => this.#children.shadows.start(this.#children.get(child), component, path, step));
+  }
+
+  async promote(child: string): Promise<StepResult> {
+    this.#open();
+    // What is promoted, and recorded as the swap, is the candidate shadowing the child now.
+    const shadow = this.#children.shadows.get(this.#children.get(child).name) ?? fail('no-shadow', { child });
+    const { instance: { component }, path } = shadow;
+    const event: Event = { kind: 'swap', child, component: component.hash, ...(path === undefined ? {} : { path }) };
+    return this.#enqueue(event, (step) => this.#children.promote(child, component, step));
+  }
+
+  unshadow(child: string): Promise<StepResult> {
+    this.#open();
+    return this.#enqueue(null, (step) => this.#children.unshadow(child, step));
+  }
+
+  shadowReports(child: string): ReadonlyMap<string, Uint8Array> | undefined {
+    const reports = this.#children.shadows.get(child)?.reports;
+    return reports && new Map(reports);
   }
 
   read(source: string): Uint8Array | undefined {
@@ -228,6 +276,14 @@ class RomHost implements Host {
     return components;
   }
 
+  /** A component for `child`, prepared for its memory cap as it is now: the swap or shadow itself runs later, in its turn. */
+  async #loadFor(child: string, source: ComponentSource): Promise<Component> {
+    const memoryMib = this.#scenario?.scenario.children.find((c) => c.name === child)?.limits.memory_mib;
+    return typeof source === 'string'
+      ? this.#load(source, [memoryMib])
+      : this.engine.load(source, `bytes for ${child}`, memoryMib === undefined ? {} : { memoryMib });
+  }
+
   async #load(path: string, caps: readonly (number | undefined)[]): Promise<Component> {
     const label = displayPath(path);
     const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) =>
@@ -239,7 +295,7 @@ class RomHost implements Host {
   }
 
   /** Events become steps one at a time, in the order they were accepted, even when published from inside a step. */
-  #enqueue(event: Event, run: Pending['run']): Promise<StepResult> {
+  #enqueue(event: Event | null, run: Pending['run']): Promise<StepResult> {
     return new Promise((resolve, reject) => {
       this.#events.push({ event, run, resolve, reject });
       if (!this.#busy) this.#pump();
@@ -250,6 +306,10 @@ class RomHost implements Host {
     this.#busy = true;
     try {
       for (let event = this.#events.shift(); event; event = this.#events.shift()) {
+        if (event.event === null) {
+          this.#between(event);
+          continue;
+        }
         const step = this.state.step + 1;
         try {
           event.run(step);
@@ -268,6 +328,18 @@ class RomHost implements Host {
     } finally {
       this.#busy = false;
     }
+  }
+
+  /** Runs an event that takes no step, after the step before it. */
+  #between({ run, resolve, reject }: Pending): void {
+    const step = this.state.step;
+    try {
+      run(step);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    resolve({ step, faults: [] });
   }
 
   /** Publishes a new snapshot; when a child or the applied scenario changed, the ROM `host/state` changes with it. */

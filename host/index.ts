@@ -24,8 +24,8 @@ export {
 export type { BuildOptions, BuildResult, Language, Manifest, Scaffolded } from './build/index.js';
 
 export type { ReportChange, SourceValue } from './sessions/index.js';
-export type { Applied, ChildState, ChildStatus, Fault, HostState } from './state/index.js';
-export type { LifecycleAction, LifecycleEvent } from './lifecycle/index.js';
+export type { Applied, ChildState, ChildStatus, Fault, HostState, ShadowState } from './state/index.js';
+export type { LifecycleAction, LifecycleEvent, ShadowDivergence, ShadowDropReason, ShadowEvent } from './lifecycle/index.js';
 
 export { isRomhostError, RomhostError } from './errors.js';
 export type { ErrorCode } from './errors.js';

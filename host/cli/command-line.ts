@@ -4,7 +4,8 @@ import { z } from 'zod';
 /**
  * One command as a JSON line, on stdin or in an `--inputs` file:
  * an input `{"rom": "input/NAME", "text" | "base64": ...}` or a lifecycle command
- * `{"kill": "CHILD"}`, `{"restart": "CHILD"}`, `{"swap": "CHILD", "component": "PATH.wasm"}`.
+ * `{"kill": "CHILD"}`, `{"restart": "CHILD"}`, `{"swap": "CHILD", "component": "PATH.wasm"}`, or a
+ * shadow swap's `{"shadow": "CHILD", "component": "PATH.wasm"}`, `{"promote": "CHILD"}`, `{"unshadow": "CHILD"}`.
  */
 const Line = z.union([
   z.strictObject({ rom: z.string().startsWith('input/'), text: z.string() }),
@@ -12,16 +13,23 @@ const Line = z.union([
   z.strictObject({ kill: z.string() }),
   z.strictObject({ restart: z.string() }),
   z.strictObject({ swap: z.string(), component: z.string().min(1) }),
+  z.strictObject({ shadow: z.string(), component: z.string().min(1) }),
+  z.strictObject({ promote: z.string() }),
+  z.strictObject({ unshadow: z.string() }),
 ]);
 
 export const LINE_FORMS =
-  '{"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"} or {"swap": "CHILD", "component": "PATH.wasm"}';
+  '{"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"}, {"swap": "CHILD", "component": "PATH.wasm"}, ' +
+  '{"shadow": "CHILD", "component": "PATH.wasm"}, {"promote": "CHILD"} or {"unshadow": "CHILD"}';
 
 export type Command =
   | { readonly kind: 'publish'; readonly name: string; readonly content: Uint8Array }
   | { readonly kind: 'kill'; readonly child: string }
   | { readonly kind: 'restart'; readonly child: string }
-  | { readonly kind: 'swap'; readonly child: string; readonly component: string };
+  | { readonly kind: 'swap'; readonly child: string; readonly component: string }
+  | { readonly kind: 'shadow'; readonly child: string; readonly component: string }
+  | { readonly kind: 'promote'; readonly child: string }
+  | { readonly kind: 'unshadow'; readonly child: string };
 
 /** Parses one line; a component path is resolved against `base` (the inputs file's folder, or the cwd). */
 export function parseCommandLine(line: string, base: string): Command {
@@ -40,7 +48,10 @@ export function parseCommandLine(line: string, base: string): Command {
   }
   if ('kill' in value) return { kind: 'kill', child: value.kill };
   if ('restart' in value) return { kind: 'restart', child: value.restart };
-  return { kind: 'swap', child: value.swap, component: isAbsolute(value.component) ? value.component : resolve(base, value.component) };
+  if ('promote' in value) return { kind: 'promote', child: value.promote };
+  if ('unshadow' in value) return { kind: 'unshadow', child: value.unshadow };
+  const component = isAbsolute(value.component) ? value.component : resolve(base, value.component);
+  return 'swap' in value ? { kind: 'swap', child: value.swap, component } : { kind: 'shadow', child: value.shadow, component };
 }
 
 /** `NAME=TEXT` from the command line. */

@@ -6,6 +6,7 @@ import { InvalidArgumentError, type Command as Program } from 'commander';
 import { createHost, loadScenario, recordJournal, startInspector, type Fault, type Host, type Scenario } from '../index.js';
 import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
 import { jsonFields, jsonValue } from '../json-value.js';
+import { shadowLine } from './shadow-line.js';
 
 interface RunOptions {
   readonly input: string[];
@@ -37,8 +38,9 @@ export function registerRun(program: Program): void {
       `
 Without --once, each report change is printed as {"step": N, "report": "CHILD/REPORT", "text": "..."}
 (or "base64" when the value is not UTF-8), each fault as {"step": N, "fault": {...}}, each lifecycle
-event as {"step": N, "child": "CHILD", "lifecycle": "restarted"}, and stdin is read for more
-commands, one JSON line each: ${LINE_FORMS}.
+event as {"step": N, "child": "CHILD", "lifecycle": "restarted"}, what a shadow does as
+{"step": N, "shadow": {"child": "CHILD", "report": "R", "live": ..., "candidate": ...}} (or "started",
+"agreed", "fault", "dropped"), and stdin is read for more commands, one JSON line each: ${LINE_FORMS}.
 A component path in an --inputs file is relative to that file.
 
 Examples:
@@ -87,6 +89,12 @@ function execute(host: Host, command: Command): Promise<unknown> {
       return host.restart(command.child);
     case 'swap':
       return host.swap(command.child, command.component);
+    case 'shadow':
+      return host.shadow(command.child, command.component);
+    case 'promote':
+      return host.promote(command.child);
+    case 'unshadow':
+      return host.unshadow(command.child);
   }
 }
 
@@ -119,6 +127,8 @@ async function runLive(host: Host, file: string, commands: readonly Located[], o
   if (!options.ui) host.reports$.subscribe((c) => print({ step: c.step, report: c.source, ...jsonFields(c.content) }));
   host.faults$.subscribe(({ step, ...fault }) => print({ step, fault }));
   host.lifecycle$.subscribe(({ step, child, action, component }) => print({ step, child, lifecycle: action, ...(component ? { component } : {}) }));
+  // With --ui, the values a shadow compares go to the page, as report changes do; the rest is printed.
+  host.shadow$.subscribe((e) => (!options.ui || (e.kind !== 'divergence' && e.kind !== 'agreed')) && print(shadowLine(e)));
   let scenario = await loadScenario(file);
   await host.apply(scenario);
   const unwatch = options.watch ? watchScenario(host, file, () => scenario, (next) => (scenario = next)) : undefined;

@@ -13,6 +13,7 @@ import {
   type HostState,
 } from '../state/index.js';
 import { Child } from './child.js';
+import { Shadows, type ShadowDropReason } from './shadows.js';
 
 export type LifecycleAction = 'started' | 'restarted' | 'stopped' | 'removed' | 'swapped' | 'reconfigured' | 'faulted' | 'quarantined';
 
@@ -40,12 +41,17 @@ export class Children {
   readonly #children = new Map<string, Child>();
   readonly #lifecycle = new Subject<LifecycleEvent>();
   readonly lifecycle$ = this.#lifecycle.asObservable();
+  /** Candidates beside the children: they follow each child's restarts and go when it stops or changes. */
+  readonly shadows: Shadows;
 
   constructor(
     private readonly engine: Engine,
     private readonly router: Router,
     private readonly state: StateCell,
-  ) {}
+  ) {
+    this.shadows = new Shadows(engine, router, state);
+    router.shadows = this.shadows;
+  }
 
   /** The children by name, for the router's step loop. */
   get map(): ReadonlyMap<string, Child> {
@@ -73,6 +79,7 @@ export class Children {
     for (const report of child.spec.reports) this.router.delete(`${name}/${report}`);
     this.#set(childRemoved(this.state.get(), name));
     this.#emit(step, name, 'removed');
+    this.shadows.drop(name, step, 'removed');
   }
 
   /** Stops a child; its last reports stay as they were, and it stays down until restarted. */
@@ -80,12 +87,14 @@ export class Children {
     this.get(name).stop();
     this.#set(childStopped(this.state.get(), name));
     this.#emit(step, name, 'stopped');
+    this.shadows.drop(name, step, 'killed');
   }
 
   /** A fresh instance of the same component on the same ROMs. By hand, it also lifts a quarantine. */
   restart(name: string, step: number, how: 'by-hand' | 'by-supervisor' = 'by-hand'): void {
     const child = this.get(name);
     child.stop();
+    this.shadows.restart(name, step);
     this.#start(child, step, how);
   }
 
@@ -95,12 +104,14 @@ export class Children {
     const child = new Child(spec, component, this.engine, this.router.reader(spec.name));
     this.#children.set(spec.name, child);
     this.#start(child, step, 'by-hand');
+    this.shadows.drop(spec.name, step, 'replaced');
   }
 
   /** A scenario change the running instance can follow: new config ROMs are delivered as changes. */
   reconfigure(spec: ChildSpec, changedConfig: readonly string[], step: number): void {
     const child = this.get(spec.name);
     child.reconfigure(spec);
+    this.shadows.reconfigure(spec);
     if (child.running) this.router.queueChanged(spec.name, changedConfig);
     this.#emit(step, spec.name, 'reconfigured');
   }
@@ -108,9 +119,10 @@ export class Children {
   /**
    * Swaps a child's component atomically: the candidate is instantiated and runs its first update
    * on the child's ROMs before anything changes; if either fails, the old instance keeps running
-   * and the error says why. Its first reports are routed like any update's.
+   * and the error says why. Its first reports are routed like any update's. A shadow the child
+   * had goes (`dropped`, for `reason`).
    */
-  swap(name: string, component: Component, step: number): void {
+  swap(name: string, component: Component, step: number, reason: ShadowDropReason = 'swapped'): void {
     const old = this.get(name);
     const candidate = new Child(old.spec, component, this.engine, this.router.reader(name));
     let submitted;
@@ -125,7 +137,23 @@ export class Children {
     this.#children.set(name, candidate);
     this.#set(childStarted(this.state.get(), name, component, 'by-hand', step));
     this.#emit(step, name, 'swapped', component.hash);
+    this.shadows.drop(name, step, reason);
     this.router.submit(step, candidate, submitted);
+  }
+
+  /**
+   * Promotes the child's shadow: a swap to its component (a fresh instance, as any swap), which
+   * must still be the one shadowing the child when the step runs.
+   */
+  promote(name: string, component: Component, step: number): void {
+    if (this.shadows.get(this.get(name).name)?.instance.component !== component) throw new RomhostError('no-shadow', { child: name });
+    this.swap(name, component, step, 'promoted');
+  }
+
+  /** Stops the child's shadow. */
+  unshadow(name: string, step: number): void {
+    if (!this.shadows.get(this.get(name).name)) throw new RomhostError('no-shadow', { child: name });
+    this.shadows.drop(name, step, 'unshadowed');
   }
 
   /** The supervisor: a faulted child is restarted under its policy, or quarantined past it. */
@@ -148,6 +176,7 @@ export class Children {
 
   stopAll(): void {
     for (const child of this.#children.values()) child.stop();
+    this.shadows.stopAll();
   }
 
   #start(child: Child, step: number, how: 'new' | 'by-hand' | 'by-supervisor'): void {

@@ -24,6 +24,22 @@ export interface SourceValue {
 }
 
 /**
+ * What the step loop asks of the shadows (host/lifecycle/shadows.ts): candidates that run beside
+ * live children on the same ROMs, their reports kept apart and compared.
+ */
+export interface ShadowHook {
+  /** Whether any child has a shadow: when none has, the step loop asks nothing more. */
+  readonly active: boolean;
+  /**
+   * After `child`'s update with `changed`, before its reports are routed: its shadow, if it has
+   * one, runs the same update on the same ROM values. False when there was none to run.
+   */
+  update(step: number, child: string, changed: string[]): boolean;
+  /** After the child's reports are routed: the shadow's reports are compared with them. */
+  compare(step: number, child: string): void;
+}
+
+/**
  * The ROM and report sessions: the latest value of every source, the routing table, and the
  * step loop that carries report changes to the children that route them (DESIGN §3.1–3.3).
  */
@@ -37,6 +53,8 @@ export class Router {
   /** Every fault of the step under way, wherever it was raised. */
   #stepFaults: Fault[] = [];
   #table: RouteTable = { subscribers: new Map(), routes: new Map() };
+  /** Set by the lifecycle, which owns the shadows. */
+  shadows: ShadowHook | undefined;
 
   readonly reports$ = this.#reports.asObservable();
   readonly faults$ = this.#faults.asObservable();
@@ -152,21 +170,25 @@ export class Router {
       updates += 1;
       if (updates > budget / 2) late.push(child.name);
       let submitted;
+      let changed = item.changed;
       try {
         if (restartBeforeUpdate?.(child.name, step)) {
           // A fresh instance whose start update, with every routed ROM, stands in for this one.
           child.stop();
           child.start();
-          submitted = child.update(this.startNames(child.name));
-        } else {
-          submitted = child.update(item.changed);
+          changed = this.startNames(child.name);
         }
+        submitted = child.update(changed);
       } catch (e) {
         if (!(e instanceof RomhostError)) throw e;
         onFault(this.fault(step, e, child.name));
         continue;
       }
+      // The shadow runs before the child's reports are routed: it reads the very ROM values the
+      // child just read, its own state routed back included, as it would in the child's place.
+      const shadowed = this.shadows?.active === true && this.shadows.update(step, child.name, changed);
       this.submit(step, child, submitted);
+      if (shadowed) this.shadows!.compare(step, child.name);
     }
   }
 

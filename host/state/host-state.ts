@@ -31,6 +31,21 @@ export interface ChildState {
   readonly restartAt?: number;
   /** The last fault, kept after a restart. */
   readonly fault?: Fault;
+  /** A candidate component running beside it (a shadow swap), if any. */
+  readonly shadow?: ShadowState;
+}
+
+/**
+ * A child's shadow: a candidate component that runs on the child's ROMs, its reports routed
+ * nowhere and compared with the child's (docs/lifecycle.md, Shadow swap).
+ */
+export interface ShadowState {
+  /** SHA-256 of the candidate. */
+  readonly component: string;
+  /** Divergences told since it started: each a report whose two values differ in a way they did not at the comparison before. */
+  readonly divergences: number;
+  /** The reports whose values differ now, in the order the scenario declares them. */
+  readonly diverging: readonly string[];
 }
 
 /** What the last applied scenario changed, child by child. */

@@ -1,5 +1,5 @@
 export { EMPTY_STATE } from './host-state.js';
-export type { Applied, ChildState, ChildStatus, Fault, HostState } from './host-state.js';
+export type { Applied, ChildState, ChildStatus, Fault, HostState, ShadowState } from './host-state.js';
 export { stateReport } from './state-report.js';
 export {
   childFaulted,
@@ -8,5 +8,6 @@ export {
   childStopped,
   dueRestarts,
   scenarioApplied,
+  shadowChanged,
   stepTaken,
 } from './transitions.js';

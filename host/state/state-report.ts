@@ -5,7 +5,9 @@ import type { HostState } from './host-state.js';
  * its component, status, restarts and last fault, and what the last scenario change did. No step
  * counter and no time: it changes only when a child or the scenario does, so routing it wakes
  * nobody on ordinary steps, and replays give the same bytes. The scenario's file is left out: its
- * path differs from machine to machine.
+ * path differs from machine to machine. So are shadows (`ChildState.shadow`): this ROM is routed to
+ * children, and a shadow must change nothing they see, so that a run with one and its replay
+ * without it (a journal does not record shadows) agree byte for byte.
  */
 export function stateReport(state: HostState): Uint8Array {
   const children = Object.fromEntries(

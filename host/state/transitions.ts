@@ -2,7 +2,7 @@ import { castDraft, produce, type Draft } from 'immer';
 import { compareCodeUnits } from '../code-unit-order.js';
 import type { RestartPolicy } from '../scenario/index.js';
 import type { CallPath } from '../engine/index.js';
-import type { Applied, ChildState, Fault, HostState } from './host-state.js';
+import type { Applied, ChildState, Fault, HostState, ShadowState } from './host-state.js';
 
 /** Pure transitions of the host state: each takes a snapshot and returns the next. */
 
@@ -69,6 +69,15 @@ export const childFaulted = (state: HostState, fault: Fault & { child: string },
       child.status = 'faulted';
       child.restartAt = fault.step + policy.backoff_steps;
     }
+  });
+
+/** A child's shadow started, compared, or gone (`undefined`). */
+export const shadowChanged = (state: HostState, name: string, shadow: ShadowState | undefined): HostState =>
+  produce(state, (s) => {
+    const child = s.children[name];
+    if (!child) return;
+    if (shadow === undefined) delete child.shadow;
+    else child.shadow = castDraft(shadow);
   });
 
 /** Faulted children whose restart is due at `step`, in name order. */
