@@ -96,6 +96,12 @@ const messages = {
     `journal ${p.file}, step ${p.step}: component "${p.name}" (${p.path}) is not the one recorded (recorded ${p.recorded.slice(0, 12)}, found ${p.found.slice(0, 12)}): rebuild it from the recorded source, or replay against it on purpose with --swap CHILD=${p.path}`,
   'journal-component-missing': (p: { file: string; step: number; child: string; component: string }) =>
     `journal ${p.file}, step ${p.step}: child "${p.child}" was swapped to component ${p.component.slice(0, 12)}, which was given as bytes and is not on disk: pass it with --swap ${p.child}=FILE`,
+  'check-unknown-child': (p: { file: string; child: string; known: readonly string[] }) =>
+    `no child "${p.child}" runs in ${p.file} (children: ${p.known.join(', ') || 'none'}): name one of them, or leave --child out to check each`,
+  'check-no-children': (p: { file: string }) =>
+    `no child runs in ${p.file}: nothing to check; record a run that applies a scenario (romhost run SCENARIO --record FILE)`,
+  'check-seed': (p: { seed: string }) =>
+    `seed ${p.seed} is not a whole number from 0 to 4294967295: the random restarts draw from a 32-bit seed`,
 } as const;
 
 export type ErrorCode = keyof typeof messages;

@@ -35,3 +35,5 @@ export type { Inspector, InspectorOptions } from './inspector/index.js';
 
 export { assertReplays, describeDivergence, JOURNAL_VERSION, parseJournal, readJournal, recordJournal, replay as replayJournal } from './journal/index.js';
 export type { Divergence, Journal, JournalEntry, JournalStep, JournalWriter, ReplayOptions, ReplayResult } from './journal/index.js';
+export { checkStateMachine, describeCheckRun, recordRun } from './journal/index.js';
+export type { CheckOptions, CheckProgress, CheckResult, CheckRun, RecordRunOptions, RestartPoint } from './journal/index.js';

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { isRomhostError } from '../errors.js';
 import { registerBuild } from './build-command.js';
+import { registerCheck } from './check-command.js';
 import { registerInspect } from './inspect-command.js';
 import { registerNew } from './new-command.js';
 import { registerReplay } from './replay-command.js';
@@ -14,6 +15,7 @@ const program = new Command('romhost')
 
 registerRun(program);
 registerReplay(program);
+registerCheck(program);
 registerInspect(program);
 registerBuild(program);
 registerNew(program);

@@ -1,6 +1,6 @@
 import type { Command as Program } from 'commander';
 import { describeDivergence, readJournal, replayJournal } from '../index.js';
-import { jsonValue } from '../json-value.js';
+import { divergenceJson } from './divergence-json.js';
 
 interface ReplayCommandOptions {
   readonly scenario?: string;
@@ -41,15 +41,7 @@ Examples:
       if (tty && journal.steps.length >= 500) process.stderr.write('\n');
       const d = result.divergence;
       if (options.json) {
-        const divergence = d && {
-          step: d.step,
-          kind: d.kind,
-          ...(d.child === undefined ? {} : { child: d.child }),
-          ...(d.report === undefined ? {} : { report: d.report }),
-          ...(d.recorded === undefined ? {} : { recorded: d.recorded.map(jsonValue), replayed: (d.replayed ?? []).map(jsonValue) }),
-          ...(d.recordedText === undefined ? {} : { recorded_text: d.recordedText, replayed_text: d.replayedText }),
-          description: describeDivergence(d),
-        };
+        const divergence = d && divergenceJson(d);
         process.stdout.write(`${JSON.stringify({ journal: file, steps: result.steps, of: journal.steps.length, identical: !d, ...(divergence ? { divergence } : {}) })}\n`);
       } else if (d) {
         process.stdout.write(`${file}: diverged at ${describeDivergence(d)}\n`);

@@ -65,7 +65,7 @@ Examples:
     });
 }
 
-async function readInputsFile(file: string): Promise<Located[]> {
+export async function readInputsFile(file: string): Promise<Located[]> {
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new Error(`--inputs ${file} cannot be read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   });
@@ -99,7 +99,7 @@ function execute(host: Host, command: Command): Promise<unknown> {
 }
 
 /** Runs commands in order; one that fails is reported on stderr and the rest go on. Returns how many failed. */
-async function executeAll(host: Host, commands: Iterable<Located> | AsyncIterable<Located>): Promise<number> {
+export async function executeAll(host: Host, commands: Iterable<Located> | AsyncIterable<Located>): Promise<number> {
   let failed = 0;
   for await (const { command, at } of commands) {
     try {

@@ -11,3 +11,7 @@ export type { ReplayOptions, ReplayResult } from './replay.js';
 export { compareStep } from './compare.js';
 export type { Divergence } from './compare.js';
 export { describeDivergence, describeEvent, diffValues } from './describe-divergence.js';
+export { checkStateMachine, describeCheckRun } from './check.js';
+export type { CheckOptions, CheckProgress, CheckResult, CheckRun, RestartPoint } from './check.js';
+export { recordRun } from './record-run.js';
+export type { RecordRunOptions } from './record-run.js';
