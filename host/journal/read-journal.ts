@@ -60,7 +60,7 @@ export function parseJournal(bytes: Uint8Array, file: string): Journal {
       header = parsed.data;
     } else {
       const parsed = entrySchema.safeParse(value);
-      if (!parsed.success) damaged(`not a journal entry (${z.prettifyError(parsed.error).split('\n')[0]?.replace(/^✖ /, '')})`);
+      if (!parsed.success) damaged(entryProblem(value, parsed.error.issues));
       const entry = parsed.data! as JournalEntry; // zod types optional keys as '| undefined'; JSON never holds undefined
       const last = steps.at(-1);
       if (isEvent(entry)) {
@@ -76,4 +76,25 @@ export function parseJournal(bytes: Uint8Array, file: string): Journal {
   }
   if (header === undefined) fail('journal-not-journal', { file });
   return { file, header, steps };
+}
+
+/** The kinds of entry, by the key that names each: the first after `step` in each shape of the schema. */
+const KINDS = entrySchema.options.map((o) => Object.keys(('options' in o ? o.options[0] : o).shape)[1]!);
+
+/**
+ * Why a line is not an entry, for a person. zod's error for a union names no branch ("Invalid
+ * input"): the kind is the key the line has, and its branch is the one with the fewest issues.
+ */
+function entryProblem(value: unknown, issues: readonly z.core.$ZodIssue[]): string {
+  const kinds = typeof value === 'object' && value !== null && !Array.isArray(value) ? KINDS.filter((k) => k in value) : [];
+  if (kinds.length !== 1) return `not a journal entry: an entry is a JSON object with "step" and one of ${KINDS.map((k) => `"${k}"`).join(', ')}`;
+  const closest = branches(issues).reduce((a, b) => (b.length < a.length ? b : a));
+  const issue = closest[0]!;
+  return `not a journal entry of kind "${kinds[0]}" (${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message})`;
+}
+
+/** The issues of each branch of (nested) unions, flattened: one list per alternative. */
+function branches(issues: readonly z.core.$ZodIssue[]): (readonly z.core.$ZodIssue[])[] {
+  const union = issues.length === 1 && issues[0]!.code === 'invalid_union' ? issues[0] : undefined;
+  return union ? union.errors.flatMap((b) => branches(b)) : [issues];
 }
