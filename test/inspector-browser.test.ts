@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../bench/chromium.js';
-import { margins, placed as placedIn, windowManager } from '../bench/window-manager.js';
-import { startInspector, type Host, type Inspector } from '../host/index.js';
+import { margins, placed as placedIn } from '../bench/window-manager.js';
+import type { Host } from '../host/index.js';
+import { openWindowsPage, SHOTS, type WindowsPage } from './support/inspector-page.js';
 import { text } from './support/scenarios.js';
 
 /**
@@ -12,30 +11,16 @@ import { text } from './support/scenarios.js';
  * layouter, and watches a decorator fault. Screenshots of each stage go to test-results/inspector/.
  */
 
-const SHOTS = 'test-results/inspector';
-let browser: Browser;
+let opened: WindowsPage | undefined;
 let host: Host;
-let inspector: Inspector;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  host = await windowManager();
-  inspector = await startInspector(host, { port: 0 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(inspector.url);
-  await page.locator('[data-child="layouter"][data-status="running"]').waitFor();
-  expect(errors).toEqual([]);
+  opened = await openWindowsPage({ width: 1600, height: 1100 });
+  ({ host, page } = opened);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await inspector?.close();
-  await host?.close();
-});
+afterAll(() => opened?.close());
 
 const placed = (id: number) => placedIn(host, id);
 const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });

@@ -1,57 +1,20 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { startInspector, type Host, type Inspector } from '../host/index.js';
-import type { ServerMessage } from '../host/inspector/index.js';
+import { startInspector } from '../host/index.js';
 import { romhost } from './support/cli.js';
-import { COUNTER_CHAIN, started } from './support/scenarios.js';
+import { client, closeInspected, inspected, is } from './support/inspector-client.js';
+import { COUNTER_CHAIN } from './support/scenarios.js';
 
 /** The inspector's server, through its WebSocket as the page uses it (the page itself: inspector-browser.test.ts). */
 
-let open: { host: Host; inspector: Inspector }[] = [];
-afterEach(async () => {
-  for (const { host, inspector } of open) await inspector.close(), await host.close();
-  open = [];
-});
+afterEach(closeInspected);
 
-async function inspected(): Promise<{ host: Host; inspector: Inspector }> {
-  const { host } = await started(COUNTER_CHAIN);
-  const inspector = await startInspector(host, { port: 0 });
-  open.push({ host, inspector });
-  return { host, inspector };
-}
-
-/** A client of the page's WebSocket that collects every message the server pushes. */
-async function client(url: string, headers: Record<string, string> = {}) {
-  const socket = new WebSocket(`${url.replace('http', 'ws')}ws`, { headers });
-  const received: ServerMessage[] = [];
-  const waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
-  socket.on('message', (data) => {
-    for (const m of JSON.parse(data.toString()) as ServerMessage[]) {
-      received.push(m);
-      for (const w of waiters.filter((w) => w.test(m))) waiters.splice(waiters.indexOf(w), 1), w.resolve(m);
-    }
-  });
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const next = <T extends ServerMessage>(test: (m: ServerMessage) => m is T): Promise<T> =>
-    new Promise((resolve) => {
-      const seen = received.find(test);
-      if (seen) return resolve(seen);
-      waiters.push({ test, resolve: resolve as (m: ServerMessage) => void });
-    });
-  const send = (message: object) => socket.send(JSON.stringify(message));
-  return { socket, received, next, send };
-}
-
-const is =
-  <K extends ServerMessage['type']>(type: K, where: (m: Extract<ServerMessage, { type: K }>) => boolean = () => true) =>
-  (m: ServerMessage): m is Extract<ServerMessage, { type: K }> =>
-    m.type === type && where(m as Extract<ServerMessage, { type: K }>);
+const inspectedHost = () => inspected(COUNTER_CHAIN);
 
 describe('the inspector server', () => {
   it('serves the built page at / on 127.0.0.1, and nothing outside it', async () => {
-    const { inspector } = await inspected();
+    const { inspector } = await inspectedHost();
     expect(inspector.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const page = await fetch(inspector.url);
     expect(page.status).toBe(200);
@@ -65,7 +28,7 @@ describe('the inspector server', () => {
   });
 
   it('greets a page with the scenario and every value, then pushes each change', async () => {
-    const { host, inspector } = await inspected();
+    const { host, inspector } = await inspectedHost();
     await host.publish('input', 'a');
     const page = await client(inspector.url);
     const hello = await page.next(is('hello'));
@@ -86,7 +49,7 @@ describe('the inspector server', () => {
   });
 
   it('takes inputs, kill, restart and swap from the page, answering each with its step or its error', async () => {
-    const { host, inspector } = await inspected();
+    const { host, inspector } = await inspectedHost();
     const page = await client(inspector.url);
     await page.next(is('hello'));
 
@@ -122,7 +85,7 @@ describe('the inspector server', () => {
   });
 
   it('refuses a WebSocket from another origin, or through a name other than this machine', async () => {
-    const { inspector } = await inspected();
+    const { inspector } = await inspectedHost();
     const port = new URL(inspector.url).port;
     await expect(client(inspector.url, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
     await expect(client(inspector.url, { host: `rebound.example:${port}`, origin: `http://rebound.example:${port}` })).rejects.toThrow(/403/);
@@ -131,7 +94,7 @@ describe('the inspector server', () => {
   });
 
   it('says which port is taken and what to do', async () => {
-    const { host, inspector } = await inspected();
+    const { host, inspector } = await inspectedHost();
     const port = Number(new URL(inspector.url).port);
     await expect(startInspector(host, { port })).rejects.toThrow(
       `the inspector cannot listen on 127.0.0.1:${port}: the port is in use; pass another with --port (0 picks a free one)`,

@@ -9,6 +9,7 @@ import { describeEvent, eventEntry } from '../journal/index.js';
 import { parseClientMessage } from './client-message.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage, type Value } from './protocol.js';
 import { scenarioView } from './scenario-view.js';
+import { shadowMessage, shadowViews } from './shadow-view.js';
 
 /**
  * One page's connection: pushes the host's changes to it and runs its requests. What the host
@@ -48,6 +49,7 @@ export function serveConnection(host: Host, socket: WebSocket): void {
   subscriptions.add(host.events$.subscribe((e) => queue({ type: 'event', step: e.step, text: describeEvent(eventEntry(e, displayPath)) })));
   subscriptions.add(host.faults$.subscribe((fault) => queue({ type: 'fault', ...fault })));
   subscriptions.add(host.lifecycle$.subscribe(({ step, child, action }) => queue({ type: 'lifecycle', step, child, action })));
+  subscriptions.add(host.shadow$.subscribe((e) => queue(shadowMessage(e))));
   // state$ starts with the current state, which the hello has already told.
   const state$ = host.state$.pipe(skip(1));
   subscriptions.add(state$.pipe(map((s) => s.step), distinctUntilChanged()).subscribe((step) => queue({ type: 'step', step })));
@@ -82,7 +84,7 @@ function hello(host: Host): ServerMessage {
     const content = host.read(source);
     if (content !== undefined) values[source] = jsonFields(content);
   }
-  return { type: 'hello', version: PROTOCOL_VERSION, step: host.state.step, scenario: scenario ?? null, values };
+  return { type: 'hello', version: PROTOCOL_VERSION, step: host.state.step, scenario: scenario ?? null, values, shadows: shadowViews(host) };
 }
 
 async function request(host: Host, message: Exclude<ClientMessage, { type: 'ping' }>): Promise<StepResult> {
@@ -93,10 +95,19 @@ async function request(host: Host, message: Exclude<ClientMessage, { type: 'ping
       return host.kill(message.child);
     case 'restart':
       return host.restart(message.child);
-    case 'swap': {
-      const components = host.scenario?.components ?? {};
-      const ref = components[message.component] ?? fail('unknown-component', { component: message.component, known: Object.keys(components).sort() });
-      return host.swap(message.child, ref.path);
-    }
+    case 'swap':
+      return host.swap(message.child, componentPath(host, message.component));
+    case 'shadow':
+      return host.shadow(message.child, componentPath(host, message.component));
+    case 'promote':
+      return host.promote(message.child);
+    case 'unshadow':
+      return host.unshadow(message.child);
   }
+}
+
+/** The file of the scenario's component called `name`: the page names components as the scenario does. */
+function componentPath(host: Host, name: string): string {
+  const components = host.scenario?.components ?? {};
+  return (components[name] ?? fail('unknown-component', { component: name, known: Object.keys(components).sort() })).path;
 }

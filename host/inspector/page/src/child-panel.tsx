@@ -2,9 +2,10 @@ import { useState } from 'preact/hooks';
 import type { ChildView } from '../../protocol.js';
 import type { Connection } from './connection.js';
 import { runningComponent, type ChildStatusView, type Model } from './model.js';
+import { ShadowPanel } from './shadow-panel.js';
 import { ValueView } from './value-view.js';
 
-/** One child: its status, the lifecycle buttons, and the values of its ROMs and reports. */
+/** One child: its status, the lifecycle buttons, its shadow if it has one, and the values of its ROMs and reports. */
 export function ChildPanel({ child, status, model, connection }: { child: ChildView; status: ChildStatusView | undefined; model: Model; connection: Connection }) {
   const components = (model.scenario?.components ?? []).map((c) => c.name);
   const running = runningComponent(model, child.name, status);
@@ -23,7 +24,7 @@ export function ChildPanel({ child, status, model, connection }: { child: ChildV
       <div class="actions">
         <button onClick={() => act({ type: 'kill', child: child.name })}>Kill</button>
         <button onClick={() => act({ type: 'restart', child: child.name })}>Restart</button>
-        <select aria-label="component to swap in" value={swapTo} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
+        <select aria-label="component to swap in or shadow with" value={swapTo} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
           {components.map((c) => (
             <option key={c} value={c}>
               {c}
@@ -31,7 +32,9 @@ export function ChildPanel({ child, status, model, connection }: { child: ChildV
           ))}
         </select>
         <button onClick={() => act({ type: 'swap', child: child.name, component: swapTo })}>Swap</button>
+        <button onClick={() => act({ type: 'shadow', child: child.name, component: swapTo })}>Shadow</button>
       </div>
+      {model.shadows[child.name] && <ShadowPanel child={child.name} shadow={model.shadows[child.name]!} model={model} act={act} />}
       <h3>ROMs</h3>
       <dl>
         {Object.entries(child.roms).map(([local, source]) => (

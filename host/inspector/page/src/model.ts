@@ -1,4 +1,5 @@
-import type { ScenarioView, ServerMessage, Value } from '../../protocol.js';
+import type { ScenarioView, ServerMessage, ShadowView, Value } from '../../protocol.js';
+import { shadowLogLine, shadowsAfter } from './shadow-model.js';
 
 /** A line of the log: faults, lifecycle events and failed requests, newest first. */
 export interface LogEntry {
@@ -32,9 +33,11 @@ export interface Model {
   readonly values: Readonly<Record<string, Value>>;
   readonly log: readonly LogEntry[];
   readonly history: History;
+  /** The shadows running now, by child. */
+  readonly shadows: Readonly<Record<string, ShadowView>>;
 }
 
-export const EMPTY_MODEL: Model = { connected: false, step: 0, scenario: null, values: {}, log: [], history: { base: {}, steps: [] } };
+export const EMPTY_MODEL: Model = { connected: false, step: 0, scenario: null, values: {}, log: [], history: { base: {}, steps: [] }, shadows: {} };
 
 const HISTORY = 1000;
 
@@ -42,7 +45,7 @@ const LOG_LENGTH = 200;
 let logKey = 0;
 
 export function applyMessages(model: Model, messages: readonly ServerMessage[]): Model {
-  let { step, scenario, values, log } = model;
+  let { step, scenario, values, log, shadows } = model;
   let copied = false;
   const entries: LogEntry[] = [];
   let history = model.history;
@@ -64,7 +67,7 @@ export function applyMessages(model: Model, messages: readonly ServerMessage[]):
   for (const m of messages) {
     switch (m.type) {
       case 'hello':
-        ({ step, scenario, values } = m);
+        ({ step, scenario, values, shadows } = m);
         copied = false;
         history = { base: m.values, steps: [] };
         steps = undefined;
@@ -93,11 +96,17 @@ export function applyMessages(model: Model, messages: readonly ServerMessage[]):
       case 'error':
         entries.push({ key: logKey++, kind: 'error', step: undefined, text: m.message });
         break;
+      case 'shadow': {
+        shadows = shadowsAfter(shadows, m);
+        const line = shadowLogLine(m, scenario);
+        if (line) entries.push({ key: logKey++, step: m.step, ...line });
+        break;
+      }
     }
   }
   if (entries.length > 0) log = [...entries.reverse(), ...log].slice(0, LOG_LENGTH);
   if (steps) history = trimmed({ base: history.base, steps });
-  return { ...model, step, scenario, values, log, history };
+  return { ...model, step, scenario, values, log, history, shadows };
 }
 
 /** Keeps the last HISTORY steps, folding older ones into the base. */
