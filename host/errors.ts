@@ -64,6 +64,8 @@ const messages = {
     `child "${p.child}" runs on unshadowed: its candidate ${p.component} failed: ${p.reason}`,
   'no-shadow': (p: { child: string }) =>
     `child "${p.child}" has no shadow to promote or stop: start one first (host.shadow, or {"shadow": "${p.child}", "component": "PATH.wasm"})`,
+  'cannot-hibernate': (p: { child: string; status: string }) =>
+    `child "${p.child}" is ${p.status}: only a running child hibernates (restart it first)`,
   'unknown-child': (p: { child: string; known: readonly string[] }) =>
     `no child is called "${p.child}" (children: ${p.known.join(', ') || 'none'})`,
 
@@ -102,6 +104,12 @@ const messages = {
     `no child runs in ${p.file}: nothing to check; record a run that applies a scenario (romhost run SCENARIO --record FILE)`,
   'check-seed': (p: { seed: string }) =>
     `seed ${p.seed} is not a whole number from 0 to 4294967295: the random restarts draw from a 32-bit seed`,
+  'bisect-unknown-child': (p: { file: string; child: string; known: readonly string[] }) =>
+    `no child "${p.child}" runs in ${p.file} (children: ${p.known.join(', ') || 'none'}): name the child whose two implementations to compare`,
+  'bisect-input-fails': (p: { input: number; at: string; reason: string }) =>
+    `input ${p.input} (${p.at}) fails on A and on B alike: ${p.reason}; it runs on neither, so it says nothing about them: fix it or leave it out`,
+  'bisect-journal-unusable': (p: { file: string; step: number; detail: string }) =>
+    `journal ${p.file}, step ${p.step}: ${p.detail}; bisect runs one scenario's inputs, as romhost run --inputs lines: give them with --inputs instead`,
 } as const;
 
 export type ErrorCode = keyof typeof messages;

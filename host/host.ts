@@ -33,7 +33,7 @@ export interface HostOptions {
 export type HostEvent =
   | { readonly step: number; readonly kind: 'apply'; readonly scenario: Scenario; /** Component name → SHA-256 of what was loaded. */ readonly components: Readonly<Record<string, string>> }
   | { readonly step: number; readonly kind: 'publish'; /** `input/NAME` */ readonly source: string; readonly content: Uint8Array }
-  | { readonly step: number; readonly kind: 'kill' | 'restart'; readonly child: string }
+  | { readonly step: number; readonly kind: 'kill' | 'restart' | 'hibernate'; readonly child: string }
   | {
       readonly step: number;
       readonly kind: 'swap';
@@ -67,6 +67,12 @@ export interface Host {
   publish(name: string, content: Uint8Array | string): Promise<StepResult>;
   /** Stops a child; its last reports stay, and it stays down until restarted. */
   kill(child: string): Promise<StepResult>;
+  /**
+   * Drops a running child's instance; the next change of one of its ROMs wakes it with a fresh
+   * one, started on them. Past `limits.max_warm` warm children, the least recently updated
+   * hibernate by themselves.
+   */
+  hibernate(child: string): Promise<StepResult>;
   /** A fresh instance of the child's component on the same ROMs; lifts a quarantine. */
   restart(child: string): Promise<StepResult>;
   /** Swaps the child's component atomically; if the new one fails to load or start, the old one keeps running and this rejects with why. */
@@ -202,6 +208,11 @@ class RomHost implements Host {
     return this.#enqueue({ kind: 'kill', child }, (step) => this.#children.kill(child, step));
   }
 
+  hibernate(child: string): Promise<StepResult> {
+    this.#open();
+    return this.#enqueue({ kind: 'hibernate', child }, (step) => this.#children.hibernate(child, step));
+  }
+
   restart(child: string): Promise<StepResult> {
     this.#open();
     return this.#enqueue({ kind: 'restart', child }, (step) => this.#children.restart(child, step));
@@ -320,6 +331,9 @@ class RomHost implements Host {
         }
         if (this.#accepted.observed) this.#accepted.next({ step, ...event.event } as HostEvent);
         this.#children.restartDue(step);
+        // Too many warm (the last step woke some): the least recently updated hibernate now, at the
+        // start of a step, so that what that changes in host/state is routed within it.
+        if (this.#scenario) this.#children.coolDown(step, this.#scenario.scenario.limits.max_warm);
         const budget = this.#scenario?.scenario.limits.updates_per_step ?? 0;
         this.#router.drain(step, budget, this.#children.map, (fault) => this.#children.onFault(fault), this.#restartBeforeUpdate);
         this.#setState(stepTaken(this.state));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 /**
  * One command as a JSON line, on stdin or in an `--inputs` file:
  * an input `{"rom": "input/NAME", "text" | "base64": ...}` or a lifecycle command
- * `{"kill": "CHILD"}`, `{"restart": "CHILD"}`, `{"swap": "CHILD", "component": "PATH.wasm"}`, or a
+ * `{"kill": "CHILD"}`, `{"restart": "CHILD"}`, `{"hibernate": "CHILD"}`, `{"swap": "CHILD", "component": "PATH.wasm"}`, or a
  * shadow swap's `{"shadow": "CHILD", "component": "PATH.wasm"}`, `{"promote": "CHILD"}`, `{"unshadow": "CHILD"}`.
  */
 const Line = z.union([
@@ -12,6 +12,7 @@ const Line = z.union([
   z.strictObject({ rom: z.string().startsWith('input/'), base64: z.base64() }),
   z.strictObject({ kill: z.string() }),
   z.strictObject({ restart: z.string() }),
+  z.strictObject({ hibernate: z.string() }),
   z.strictObject({ swap: z.string(), component: z.string().min(1) }),
   z.strictObject({ shadow: z.string(), component: z.string().min(1) }),
   z.strictObject({ promote: z.string() }),
@@ -19,13 +20,14 @@ const Line = z.union([
 ]);
 
 export const LINE_FORMS =
-  '{"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"}, {"swap": "CHILD", "component": "PATH.wasm"}, ' +
+  '{"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"}, {"hibernate": "CHILD"}, {"swap": "CHILD", "component": "PATH.wasm"}, ' +
   '{"shadow": "CHILD", "component": "PATH.wasm"}, {"promote": "CHILD"} or {"unshadow": "CHILD"}';
 
 export type Command =
   | { readonly kind: 'publish'; readonly name: string; readonly content: Uint8Array }
   | { readonly kind: 'kill'; readonly child: string }
   | { readonly kind: 'restart'; readonly child: string }
+  | { readonly kind: 'hibernate'; readonly child: string }
   | { readonly kind: 'swap'; readonly child: string; readonly component: string }
   | { readonly kind: 'shadow'; readonly child: string; readonly component: string }
   | { readonly kind: 'promote'; readonly child: string }
@@ -48,6 +50,7 @@ export function parseCommandLine(line: string, base: string): Command {
   }
   if ('kill' in value) return { kind: 'kill', child: value.kill };
   if ('restart' in value) return { kind: 'restart', child: value.restart };
+  if ('hibernate' in value) return { kind: 'hibernate', child: value.hibernate };
   if ('promote' in value) return { kind: 'promote', child: value.promote };
   if ('unshadow' in value) return { kind: 'unshadow', child: value.unshadow };
   const component = isAbsolute(value.component) ? value.component : resolve(base, value.component);

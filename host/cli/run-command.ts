@@ -87,6 +87,8 @@ function execute(host: Host, command: Command): Promise<unknown> {
       return host.kill(command.child);
     case 'restart':
       return host.restart(command.child);
+    case 'hibernate':
+      return host.hibernate(command.child);
     case 'swap':
       return host.swap(command.child, command.component);
     case 'shadow':

@@ -46,6 +46,7 @@ export function describeEvent(e: EventEntry): string {
   if ('input' in e) return `input ${e.input} = ${clip(inline(decodeBytes(e)))}`;
   if ('kill' in e) return `kill ${e.kill}`;
   if ('restart' in e) return `restart ${e.restart}`;
+  if ('hibernate' in e) return `hibernate ${e.hibernate}`;
   return `swap ${e.swap} to ${e.path ?? e.component.slice(0, 12)}`;
 }
 

@@ -26,6 +26,7 @@ export type EventEntry =
   | ({ readonly step: number; /** `input/NAME` */ readonly input: string } & Bytes)
   | { readonly step: number; readonly kill: string }
   | { readonly step: number; readonly restart: string }
+  | { readonly step: number; readonly hibernate: string }
   | {
       readonly step: number;
       readonly swap: string;
@@ -43,7 +44,7 @@ export type CausedEntry =
 export type JournalEntry = EventEntry | CausedEntry;
 
 export function isEvent(entry: JournalEntry): entry is EventEntry {
-  return 'apply' in entry || 'input' in entry || 'kill' in entry || 'restart' in entry || 'swap' in entry;
+  return 'apply' in entry || 'input' in entry || 'kill' in entry || 'restart' in entry || 'hibernate' in entry || 'swap' in entry;
 }
 
 const step = z.number().int().positive();
@@ -59,6 +60,7 @@ export const entrySchema = z.union([
   withBytes({ step, input: z.string().startsWith('input/') }),
   z.object({ step, kill: z.string() }).strict(),
   z.object({ step, restart: z.string() }).strict(),
+  z.object({ step, hibernate: z.string() }).strict(),
   z.object({ step, swap: z.string(), component: z.string(), path: z.string().nullable() }).strict(),
   withBytes({ step, report: z.string() }),
   z.object({ step, fault: z.object({ child: z.string().optional(), code: z.string(), message: z.string() }).strict() }).strict(),

@@ -61,6 +61,8 @@ export function eventEntry(e: HostEvent, path: (file: string) => string): EventE
       return { step: e.step, kill: e.child };
     case 'restart':
       return { step: e.step, restart: e.child };
+    case 'hibernate':
+      return { step: e.step, hibernate: e.child };
     case 'swap':
       return { step: e.step, swap: e.child, component: e.component, path: e.path === undefined ? null : path(e.path) };
   }

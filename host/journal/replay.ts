@@ -73,6 +73,8 @@ async function perform(host: Host, event: EventEntry, journal: Journal, folder: 
     await host.kill(event.kill);
   } else if ('restart' in event) {
     await host.restart(event.restart);
+  } else if ('hibernate' in event) {
+    await host.hibernate(event.hibernate);
   } else {
     const override = swaps[event.swap];
     if (override !== undefined) {
@@ -87,7 +89,7 @@ async function perform(host: Host, event: EventEntry, journal: Journal, folder: 
 }
 
 /** The scenario with each swapped child on its replacement: a component entry of its own, named after the child. */
-function withSwaps(scenario: Scenario, swaps: Readonly<Record<string, string>>): Scenario {
+export function withSwaps(scenario: Scenario, swaps: Readonly<Record<string, string>>): Scenario {
   if (Object.keys(swaps).length === 0) return scenario;
   const components = { ...scenario.components };
   const children = scenario.children.map((child) => {

@@ -12,6 +12,7 @@ export type Submitted = readonly [report: string, content: Uint8Array];
  */
 export class Child {
   #instance: ComponentInstance | undefined;
+  #hibernated = false;
   #submitted: Submitted[] = [];
   /** Submissions in the update under way, repeats of one name included: what `reports_per_update` caps. */
   #submissions = 0;
@@ -46,8 +47,14 @@ export class Child {
     return this.#instance !== undefined;
   }
 
+  /** Hibernating: no instance, and the next change of one of its ROMs wakes it with a fresh one. */
+  get hibernated(): boolean {
+    return this.#hibernated;
+  }
+
   /** A fresh instance; its first update is the caller's to queue. */
   start(): void {
+    this.#hibernated = false;
     try {
       this.#instance = this.engine.instantiate(
         this.component,
@@ -62,6 +69,13 @@ export class Child {
 
   stop(): void {
     this.#instance = undefined;
+    this.#hibernated = false;
+  }
+
+  /** Drops the instance; nothing else is needed, since all it knows is in its ROMs. */
+  hibernate(): void {
+    this.#instance = undefined;
+    this.#hibernated = true;
   }
 
   update(changed: string[]): Submitted[] {

@@ -5,6 +5,7 @@ import type { ChildSpec } from '../scenario/index.js';
 import type { Router } from '../sessions/index.js';
 import {
   childFaulted,
+  childHibernated,
   childRemoved,
   childStarted,
   childStopped,
@@ -15,7 +16,7 @@ import {
 import { Child } from './child.js';
 import { Shadows, type ShadowDropReason } from './shadows.js';
 
-export type LifecycleAction = 'started' | 'restarted' | 'stopped' | 'removed' | 'swapped' | 'reconfigured' | 'faulted' | 'quarantined';
+export type LifecycleAction = 'started' | 'restarted' | 'stopped' | 'removed' | 'swapped' | 'reconfigured' | 'faulted' | 'quarantined' | 'hibernated' | 'woken';
 
 /** Something the host did to a child, in the step it did it. */
 export interface LifecycleEvent {
@@ -43,6 +44,11 @@ export class Children {
   readonly lifecycle$ = this.#lifecycle.asObservable();
   /** Candidates beside the children: they follow each child's restarts and go when it stops or changes. */
   readonly shadows: Shadows;
+  /**
+   * The children with an instance, least recently updated first (a Map keeps insertion order:
+   * an update moves its child to the end): the ones to hibernate when there are too many.
+   */
+  readonly #warm = new Map<string, true>();
 
   constructor(
     private readonly engine: Engine,
@@ -51,6 +57,45 @@ export class Children {
   ) {
     this.shadows = new Shadows(engine, router, state);
     router.shadows = this.shadows;
+    router.activity = {
+      woken: (name, step) => {
+        this.#set(childHibernated(this.state.get(), name, false));
+        this.#emit(step, name, 'woken');
+        this.#touch(name);
+      },
+      updated: (name) => this.#touch(name),
+    };
+  }
+
+  /**
+   * Drops a running child's instance (by hand, or because too many are warm): all it knows is in
+   * its ROMs, so the next change of one of them wakes it with a fresh instance started on them,
+   * which a pure component cannot tell from going on. Hibernating twice is nothing.
+   */
+  hibernate(name: string, step: number): void {
+    const child = this.get(name);
+    if (child.hibernated) return;
+    if (!child.running) throw new RomhostError('cannot-hibernate', { child: name, status: this.state.get().children[name]?.status ?? 'stopped' });
+    child.hibernate();
+    this.#warm.delete(name);
+    this.shadows.drop(name, step, 'hibernated');
+    this.#set(childHibernated(this.state.get(), name, true));
+    this.#emit(step, name, 'hibernated');
+  }
+
+  /** Hibernates the least recently updated children until at most `max` are warm. */
+  coolDown(step: number, max: number): void {
+    for (const name of this.#warm.keys()) {
+      if (this.#warm.size <= max) break;
+      const child = this.#children.get(name);
+      if (child?.running) this.hibernate(name, step);
+      else this.#warm.delete(name); // gone down some other way: a fault, a kill
+    }
+  }
+
+  #touch(name: string): void {
+    this.#warm.delete(name);
+    this.#warm.set(name, true);
   }
 
   /** The children by name, for the router's step loop. */
@@ -75,6 +120,7 @@ export class Children {
   remove(name: string, step: number): void {
     const child = this.get(name);
     child.stop();
+    this.#warm.delete(name);
     this.#children.delete(name);
     for (const report of child.spec.reports) this.router.delete(`${name}/${report}`);
     this.#set(childRemoved(this.state.get(), name));
@@ -85,6 +131,7 @@ export class Children {
   /** Stops a child; its last reports stay as they were, and it stays down until restarted. */
   kill(name: string, step: number): void {
     this.get(name).stop();
+    this.#warm.delete(name);
     this.#set(childStopped(this.state.get(), name));
     this.#emit(step, name, 'stopped');
     this.shadows.drop(name, step, 'killed');
@@ -135,6 +182,7 @@ export class Children {
     }
     old.stop();
     this.#children.set(name, candidate);
+    this.#touch(name);
     this.#set(childStarted(this.state.get(), name, component, 'by-hand', step));
     this.#emit(step, name, 'swapped', component.hash);
     this.shadows.drop(name, step, reason);
@@ -161,6 +209,7 @@ export class Children {
     if (fault.child === undefined) return;
     const child = this.#children.get(fault.child);
     if (!child) return;
+    this.#warm.delete(fault.child);
     this.#set(childFaulted(this.state.get(), { ...fault, child: fault.child }, child.spec.restart));
     const now = this.state.get().children[fault.child];
     this.#emit(fault.step, fault.child, now?.status === 'quarantined' ? 'quarantined' : 'faulted');
@@ -189,6 +238,7 @@ export class Children {
       this.onFault(this.router.fault(step, e, child.name));
       return;
     }
+    this.#touch(child.name);
     this.router.queueStart(child.name);
   }
 

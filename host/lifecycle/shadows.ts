@@ -19,7 +19,9 @@ export type ShadowDropReason =
   /** Stopped by hand. */
   | 'unshadowed'
   /** Another candidate took its place beside the child. */
-  | 'superseded';
+  | 'superseded'
+  /** Its child hibernated: a shadow is an instance too, and hibernating is about holding none. */
+  | 'hibernated';
 
 /** A report whose live and candidate values differ, and did not differ in this way at the comparison before. */
 export interface ShadowDivergence {

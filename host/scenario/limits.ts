@@ -12,6 +12,8 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   report_kib: 1024,
   reports_per_update: 64,
   updates_per_step: 1000,
+  // Below V8's ~13,000 wasm memories per process (each reserves ~10 GiB of address space).
+  max_warm: 10_000,
 });
 
 /** `base` with every field that `overrides` sets replaced: limits and restart policies alike. */

@@ -147,6 +147,7 @@ describe('limits', () => {
       report_kib: 1024,
       reports_per_update: 64,
       updates_per_step: 1000,
+      max_warm: 10_000,
     });
     expect(scenario.limits).toEqual(DEFAULT_LIMITS);
     expect(scenario.children[0]?.limits).toEqual(DEFAULT_LIMITS);
@@ -157,13 +158,14 @@ describe('limits', () => {
       '    limits: { memory_mib: 16, reports_per_update: 8 }',
       'limits: { fuel: 100, memory_mib: 32, report_kib: 4, reports_per_update: 2, updates_per_step: 7 }',
     );
-    expect(scenario.limits).toEqual({ fuel: 100, memory_mib: 32, report_kib: 4, reports_per_update: 2, updates_per_step: 7 });
+    expect(scenario.limits).toEqual({ fuel: 100, memory_mib: 32, report_kib: 4, reports_per_update: 2, updates_per_step: 7, max_warm: 10_000 });
     expect(scenario.children[0]?.limits).toEqual({
       fuel: 100,
       memory_mib: 16,
       report_kib: 4,
       reports_per_update: 8,
       updates_per_step: 7,
+      max_warm: 10_000,
     });
   });
 });

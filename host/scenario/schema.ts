@@ -59,6 +59,9 @@ const limitShape = {
   updates_per_step: positiveInteger(
     `Most child updates one step may run before it ends as a cycle that never settles. Default ${DEFAULT_LIMITS.updates_per_step}.`,
   ),
+  max_warm: positiveInteger(
+    `Most children with a live instance at once; past it the least recently updated hibernate (the scenario's value counts, for the whole host). Default ${DEFAULT_LIMITS.max_warm}.`,
+  ),
 } satisfies Record<keyof Limits, z.ZodType>;
 
 const limits = fields(limitShape, 'a map of limits').meta({ id: 'Limits' });

@@ -21,6 +21,8 @@ export interface Limits {
   readonly reports_per_update: number;
   /** Most child updates one step may run before it ends as a cycle that never settles. */
   readonly updates_per_step: number;
+  /** Most children with a live instance at once (host-wide: the scenario's value counts); the least recently updated beyond it hibernate. */
+  readonly max_warm: number;
 }
 
 /**

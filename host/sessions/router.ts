@@ -39,6 +39,14 @@ export interface ShadowHook {
   compare(step: number, child: string): void;
 }
 
+/** What the step loop tells the lifecycle (host/lifecycle/children.ts) of the children's activity. */
+export interface ActivityHook {
+  /** A hibernating child is about to wake: a fresh instance, started on its ROMs. */
+  woken(child: string, step: number): void;
+  /** A child finished an update: the most recently used. */
+  updated(child: string): void;
+}
+
 /**
  * The ROM and report sessions: the latest value of every source, the routing table, and the
  * step loop that carries report changes to the children that route them (DESIGN §3.1–3.3).
@@ -55,6 +63,8 @@ export class Router {
   #table: RouteTable = { subscribers: new Map(), routes: new Map() };
   /** Set by the lifecycle, which owns the shadows. */
   shadows: ShadowHook | undefined;
+  /** Set by the lifecycle: hears of each update (what is warm, most recently used last) and wakes hibernating children. */
+  activity: ActivityHook | undefined;
 
   readonly reports$ = this.#reports.asObservable();
   readonly faults$ = this.#faults.asObservable();
@@ -160,7 +170,9 @@ export class Router {
     const late: string[] = [];
     for (let item = this.#queue.take(); item; item = this.#queue.take()) {
       const child = children.get(item.child);
-      if (!child?.running) continue;
+      // A hibernating child wakes for a change of its ROMs; one that is down stays down.
+      const waking = child?.hibernated === true;
+      if (!child || (!child.running && !waking)) continue;
       if (updates === budget) {
         this.#queue.clear();
         const cycle = [...new Set(late)].sort(compareCodeUnits);
@@ -172,13 +184,15 @@ export class Router {
       let submitted;
       let changed = item.changed;
       try {
-        if (restartBeforeUpdate?.(child.name, step)) {
+        if (waking || restartBeforeUpdate?.(child.name, step)) {
           // A fresh instance whose start update, with every routed ROM, stands in for this one.
-          child.stop();
+          if (waking) this.activity?.woken(child.name, step);
+          else child.stop();
           child.start();
           changed = this.startNames(child.name);
         }
         submitted = child.update(changed);
+        this.activity?.updated(child.name);
       } catch (e) {
         if (!(e instanceof RomhostError)) throw e;
         onFault(this.fault(step, e, child.name));

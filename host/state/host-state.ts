@@ -4,9 +4,10 @@ import type { CallPath } from '../engine/index.js';
 /**
  * A child's status. `running` has an instance; `stopped` was killed and stays down until
  * restarted; `faulted` is waiting for the supervisor's restart; `quarantined` faulted past its
- * restart policy and stays down until restarted by hand or by a scenario change.
+ * restart policy and stays down until restarted by hand or by a scenario change; `hibernated`
+ * holds no instance and wakes (a fresh one, started on its ROMs) when one of its ROMs changes.
  */
-export type ChildStatus = 'running' | 'stopped' | 'faulted' | 'quarantined';
+export type ChildStatus = 'running' | 'stopped' | 'faulted' | 'quarantined' | 'hibernated';
 
 /** Something that went wrong in a step: a child's trap or bad report, or a cycle that never settled. */
 export interface Fault {

@@ -3,6 +3,7 @@ export type { Applied, ChildState, ChildStatus, Fault, HostState, ShadowState } 
 export { stateReport } from './state-report.js';
 export {
   childFaulted,
+  childHibernated,
   childRemoved,
   childStarted,
   childStopped,

@@ -47,6 +47,13 @@ export const childStopped = (state: HostState, name: string): HostState =>
     }
   });
 
+/** A running child dropped its instance to hibernate, or woke with a fresh one. */
+export const childHibernated = (state: HostState, name: string, hibernated: boolean): HostState =>
+  produce(state, (s) => {
+    const child = s.children[name];
+    if (child) child.status = hibernated ? 'hibernated' : 'running';
+  });
+
 export const childRemoved = (state: HostState, name: string): HostState =>
   produce(state, (s) => {
     delete s.children[name];
