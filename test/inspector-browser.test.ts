@@ -110,6 +110,18 @@ describe('the inspector page on the window manager', () => {
     await shot('5-layouter-restarted');
   });
 
+  it('hibernates the layouter from its panel; a pointer move wakes it, and nothing moved', async () => {
+    const layout = text(host.read('layouter/window_layout'));
+    await selectChild('layouter');
+    await page.getByRole('button', { name: 'Hibernate' }).click();
+    await page.locator('[data-child="layouter"][data-status="hibernated"]').waitFor();
+    await shot('5b-layouter-hibernated');
+    const box = (await page.locator('svg.scene').boundingBox())!;
+    await page.mouse.move(box.x + 700, box.y + 500); // the desktop: the layouter reads the pointer, so it wakes
+    await page.locator('[data-child="layouter"][data-status="running"]').waitFor();
+    expect(text(host.read('layouter/window_layout'))).toBe(layout);
+  });
+
   it('shows a faulted decorator as faulted, and the scene keeps its last decorations', async () => {
     const decorations = text(host.read('decorator/decorations'));
     const shapes = await page.locator('svg.scene [data-window="2"] [data-part]').count();

@@ -8,7 +8,7 @@ const child = z.string().min(1);
 /** The page's requests, checked: the page is code the host does not trust more than any other client. */
 const schema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('publish'), id, rom: z.string().startsWith('input/'), text: z.string() }),
-  z.object({ type: z.enum(['kill', 'restart', 'promote', 'unshadow']), id, child }),
+  z.object({ type: z.enum(['kill', 'restart', 'hibernate', 'promote', 'unshadow']), id, child }),
   z.object({ type: z.enum(['swap', 'shadow']), id, child, component: z.string().min(1) }),
   z.object({ type: z.literal('ping'), id: z.number().int().nonnegative() }),
 ]);

@@ -95,6 +95,8 @@ async function request(host: Host, message: Exclude<ClientMessage, { type: 'ping
       return host.kill(message.child);
     case 'restart':
       return host.restart(message.child);
+    case 'hibernate':
+      return host.hibernate(message.child);
     case 'swap':
       return host.swap(message.child, componentPath(host, message.component));
     case 'shadow':

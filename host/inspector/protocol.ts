@@ -83,7 +83,7 @@ export type ServerMessage =
 export type ClientMessage =
   /** Publishes `text` as the input `rom` (`input/NAME`). */
   | { readonly type: 'publish'; readonly id?: number; readonly rom: string; readonly text: string }
-  | { readonly type: 'kill' | 'restart'; readonly id?: number; readonly child: string }
+  | { readonly type: 'kill' | 'restart' | 'hibernate'; readonly id?: number; readonly child: string }
   /** Swaps `child` to the scenario's component named `component`. */
   | { readonly type: 'swap'; readonly id?: number; readonly child: string; readonly component: string }
   /** Runs the scenario's component named `component` as `child`'s shadow; `promote` swaps the child to it, `unshadow` stops it. */

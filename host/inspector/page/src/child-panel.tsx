@@ -24,6 +24,7 @@ export function ChildPanel({ child, status, model, connection }: { child: ChildV
       <div class="actions">
         <button onClick={() => act({ type: 'kill', child: child.name })}>Kill</button>
         <button onClick={() => act({ type: 'restart', child: child.name })}>Restart</button>
+        <button onClick={() => act({ type: 'hibernate', child: child.name })}>Hibernate</button>
         <select aria-label="component to swap in or shadow with" value={swapTo} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
           {components.map((c) => (
             <option key={c} value={c}>
