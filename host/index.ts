@@ -37,3 +37,5 @@ export { assertReplays, describeDivergence, JOURNAL_VERSION, parseJournal, readJ
 export type { Divergence, Journal, JournalEntry, JournalStep, JournalWriter, ReplayOptions, ReplayResult } from './journal/index.js';
 export { checkStateMachine, describeCheckRun, recordRun } from './journal/index.js';
 export type { CheckOptions, CheckProgress, CheckResult, CheckRun, RecordRunOptions, RestartPoint } from './journal/index.js';
+export { bisect, journalInputs } from './journal/index.js';
+export type { BisectDivergence, BisectInput, BisectOptions, BisectProgress, BisectResult, Reproduction, Sides } from './journal/index.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { isRomhostError } from '../errors.js';
+import { registerBisect } from './bisect-command.js';
 import { registerBuild } from './build-command.js';
 import { registerCheck } from './check-command.js';
 import { registerInspect } from './inspect-command.js';
@@ -16,6 +17,7 @@ const program = new Command('romhost')
 registerRun(program);
 registerReplay(program);
 registerCheck(program);
+registerBisect(program);
 registerInspect(program);
 registerBuild(program);
 registerNew(program);

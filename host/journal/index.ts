@@ -15,3 +15,6 @@ export { checkStateMachine, describeCheckRun } from './check.js';
 export type { CheckOptions, CheckProgress, CheckResult, CheckRun, RestartPoint } from './check.js';
 export { recordRun } from './record-run.js';
 export type { RecordRunOptions } from './record-run.js';
+export { bisect, journalInputs } from './bisect.js';
+export type { BisectDivergence, BisectInput, BisectOptions, BisectProgress, BisectResult, Reproduction } from './bisect.js';
+export type { Sides } from './describe-divergence.js';
