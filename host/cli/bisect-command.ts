@@ -62,8 +62,6 @@ Examples:
   romhost bisect examples/counter/scenario.yaml --child counter --a components/counter-wat/counter-wat.wasm --b test/fixtures/counter-cached/counter-cached.wasm --input input=a --input input=b --inputs restart.jsonl --out repro.jsonl
   romhost bisect --journal run.journal --child decorator --a components/decorator-classic/decorator-classic.wasm --b components/decorator-themed/decorator-themed.wasm --json`,
     )
-    // Exit 1 says "they diverge": a mistyped option must not say so too.
-    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
     .action(async (scenario: string | undefined, options: BisectCommandOptions) => {
       const fromFlags = options.input.length > 0 || options.inputs !== undefined;
       if (options.journal !== undefined && fromFlags) {

@@ -12,7 +12,10 @@ import { registerRun } from './run-command.js';
 const program = new Command('romhost')
   .description('a host for WebAssembly components written as pure state machines: ROMs in, reports out')
   .addHelpText('after', '\nExample:\n  romhost run examples/counter/scenario.yaml --input input=hello --once')
-  .showHelpAfterError('(romhost --help lists the commands; romhost COMMAND --help explains one)');
+  .showHelpAfterError('(romhost --help lists the commands; romhost COMMAND --help explains one)')
+  // A usage error exits 2, like every other error: 1 means a verdict (a divergence, a fault).
+  // Set before the commands are added, which inherit it.
+  .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
 
 registerRun(program);
 registerReplay(program);
