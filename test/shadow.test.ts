@@ -1,6 +1,8 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHost, loadScenario, type Fault, type Host, type HostEvent, type ShadowEvent } from '../host/index.js';
+import { assertReplays, createHost, loadScenario, recordJournal, type Fault, type Host, type HostEvent, type ShadowEvent } from '../host/index.js';
 import { jsonLines, romhost } from './support/cli.js';
 import { scenario, started, text } from './support/scenarios.js';
 
@@ -108,6 +110,32 @@ describe('a shadow beside a live child', () => {
     // A shadow takes no step, emits no event and changes no value: a journal of the shadowed run replays without it.
     expect(shadowed).toEqual(plain);
     expect(text(shadowed.reports.get('plus-one/out'))).toBe('5');
+  });
+
+  it('is not in the journal: a run with shadows records what the same run without them does, and replays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'romhost-shadow-'));
+    const record = async (file: string, shadowed: boolean) => {
+      const host = createHost();
+      const journal = recordJournal(host, join(dir, file));
+      await host.apply(await loadScenario(COUNTER_SCENARIO));
+      await host.publish('input', 'a');
+      if (shadowed) await host.shadow('counter', HIDDEN);
+      await host.publish('input', 'b');
+      await host.restart('counter');
+      if (shadowed) await host.unshadow('counter');
+      if (shadowed) await host.shadow('counter', COUNTER_C);
+      await host.publish('input', 'c');
+      // The promotion is recorded as the swap it is.
+      await (shadowed ? host.promote('counter') : host.swap('counter', COUNTER_C));
+      await host.publish('input', 'd');
+      await journal.close();
+      await host.close();
+      return readFileSync(join(dir, file), 'utf8');
+    };
+    const plain = await record('plain.journal', false);
+    expect(await record('shadowed.journal', true)).toBe(plain);
+    expect(plain).toContain('"swap":"counter"');
+    await assertReplays(join(dir, 'shadowed.journal'));
   });
 
   it('runs under the child\'s limits, but its updates do not count toward updates_per_step', async () => {
