@@ -8,6 +8,8 @@ import path from 'node:path';
 import { instantiateBench } from './instantiate.js';
 import { repoRoot } from './paths.js';
 import { restartBench } from './restart.js';
+import { recordOverhead } from './record-overhead.js';
+import { replayThroughput } from './replay-throughput.js';
 import { routeThroughput } from './route-throughput.js';
 import { fuelOverhead } from './fuel-overhead.js';
 import { languages } from './languages.js';
@@ -44,6 +46,8 @@ const benches: Record<string, () => Promise<void>> = {
   'fuel-overhead': () => fuelOverhead({ root, n: 1_000_000, iterations: 300, warmup: 20, block: 10 }),
   languages: () => languages({ root, perRound: 2000, rounds: 7, instances: 300 }),
   'ui-latency': () => uiLatency({ root, samples: 2000, block: 100, warmup: 200 }),
+  'record-overhead': () => recordOverhead({ root, chains: 1000, iterations: 150, warmup: 10, block: 10 }),
+  'replay-throughput': () => replayThroughput({ root, inputs: 20000, iterations: 12, warmup: 2, block: 2 }),
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -20,7 +20,10 @@ import {
   type Host,
   type Journal,
 } from '../host/index.js';
-import { decodeBytes, diffValues } from '../host/journal/index.js';
+import { decodeBytes, diffValues, JOURNAL_HEADER, journalLine, Recorder, type JournalEntry } from '../host/journal/index.js';
+import { LineBuffer } from '../host/journal/line-buffer.js';
+import { journalFolder } from '../host/journal/recorder.js';
+import { jsonFields } from '../host/json-value.js';
 import { romhost, type CliResult } from './support/cli.js';
 
 /**
@@ -100,12 +103,17 @@ async function record(file: string, drive: (host: Host) => Promise<void>): Promi
   const live: string[] = [];
   host.reports$.subscribe((c) => live.push(change(c.step, c.source, c.content)));
   const writer = recordJournal(host, file);
+  // The same run as entries, rendered by journalLine: recordJournal writes reports and inputs from their bytes, and must write exactly these lines.
+  const lines = [journalLine(JOURNAL_HEADER)];
+  const recorder = new Recorder(host, (entry) => lines.push(journalLine(entry)), journalFolder(file));
   try {
     await drive(host);
   } finally {
+    recorder.stop();
     await writer.close();
     await host.close();
   }
+  expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
   return live;
 }
 
@@ -404,11 +412,34 @@ describe('recording', () => {
     await expect(replay(journal)).resolves.toEqual({ steps: 3 });
   });
 
-  it('says when the journal cannot be written', async () => {
+  it('says at once when the journal cannot be written', async () => {
     const host = createHost();
-    const writer = recordJournal(host, join(tmp, 'no-such-folder/run.journal'));
+    const file = join(tmp, 'no-such-folder/run.journal');
+    expect(() => recordJournal(host, file)).toThrow(`journal ${file} could not be written: ENOENT: no such file or directory, open '${file}'`);
     await host.close();
-    await expect(writer.close()).rejects.toThrow(`journal ${join(tmp, 'no-such-folder/run.journal')} could not be written: ENOENT: no such file or directory`);
+  });
+
+  it('writes a report or an input from its bytes exactly as journalLine renders its entry', () => {
+    const file = fresh('lines');
+    const fd = openSync(file, 'w');
+    const lines = new LineBuffer(fd, 64); // a small batch: lines longer than it, and many flushes
+    const expected: string[] = [];
+    const name = fc.constantFrom('c/r', 'input/x', 'a"b\\c/ü☃', 'x/\u0000\u001f\u007f');
+    const content = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 20 }).map(enc),
+      fc.constantFrom(...['\uFEFFa', '"\\\b\t\n\f\r\u2028', '😀é'].map(enc), new Uint8Array([0xed, 0xa0, 0x80]), new Uint8Array([0xc0, 0x80]), new Uint8Array([0xf4, 0x90, 0x80, 0x80]), new Uint8Array(200).fill(1)),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('report' as const, 'input' as const), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), name, content, (key, step, n, bytes) => {
+        lines.bytesEntry(step, key, n, bytes);
+        expected.push(journalLine({ step, [key]: n, ...jsonFields(bytes) } as JournalEntry));
+      }),
+      { numRuns: 2000 },
+    );
+    lines.flush();
+    closeSync(fd);
+    expect(readFileSync(file, 'utf8')).toBe(expected.join(''));
   });
 });
 
@@ -647,6 +678,28 @@ describe('divergence', () => {
   });
 });
 
+describe('what a step caused, compared', () => {
+  it('in another order between reports is the same: two implementations may submit them in any order', async () => {
+    const text = readFileSync('test/replay/counter.journal', 'utf8');
+    const count = '{"step":3,"report":"counter/count","text":"2"}\n';
+    const state = '{"step":3,"report":"counter/state","text":"2\\nb"}\n';
+    expect(text).toContain(count + state);
+    const journal = parseJournal(enc(text.replace(count + state, state + count)), 'test/replay/counter.journal');
+    await expect(replay(journal)).resolves.toEqual({ steps: 9 });
+  });
+
+  it('a value recorded twice in a step, or once more than replayed, is a difference', async () => {
+    const text = readFileSync('test/replay/counter.journal', 'utf8');
+    const out = '{"step":3,"report":"plus-one/out","text":"3"}\n';
+    const journal = parseJournal(enc(text.replace(out, out + out)), 'test/replay/counter.journal');
+    const { divergence } = await replay(journal);
+    expect(divergence).toMatchObject({ step: 3, report: 'plus-one/out', recorded: [enc('3'), enc('3')], replayed: [enc('3')] });
+    expect(describeDivergence(divergence!)).toBe(
+      'step 3 (input input/input = "b"): report plus-one/out differs\n  recorded 2 change(s) in this step, replayed 1\n  change 2 of the step:\n  recorded: "3"\n  replayed: no change',
+    );
+  });
+});
+
 describe('the components of a journal', () => {
   /** The counter example copied to a folder of its own, recorded there with a swap to counter-rust by path. */
   async function recordedCopy(): Promise<{ dir: string; file: string }> {
@@ -764,6 +817,17 @@ describe('golden journals (test/replay/README.md)', () => {
       'journal j.journal is in format version 2, and this romhost reads version 1',
     );
     expect(read('')).toThrow('j.journal is not a romhost journal');
+    // Bytes that are not UTF-8 on a line, a last line cut inside a character, an editor's byte order mark.
+    const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    expect(() => parseJournal(bytes(header, '{"step":1,"kill":"c"}\n{"step":1,', [0xff], '}\n'), 'j.journal')).toThrow(
+      'journal j.journal is damaged at byte 104 (line 3): the line is not JSON',
+    );
+    expect(() => parseJournal(bytes(header, '{"step":1,"kill":"c"}\n{"step":1,"report":"c/r","text":"', [0xe2, 0x98]), 'j.journal')).toThrow(
+      'journal j.journal is damaged at byte 104 (line 3): the last line ends without a newline',
+    );
+    expect(() => parseJournal(bytes([0xef, 0xbb, 0xbf], header, '{"step":1,"kill":"ü"}\n{"step":1,"kill":"c"}\n'), 'j.journal')).toThrow(
+      'journal j.journal is damaged at byte 108 (line 3): step 1 comes after step 1',
+    );
     expect(parseJournal(enc(header), 'j.journal')).toEqual({ file: 'j.journal', header: JSON.parse(header) as unknown, steps: [] });
   });
 

@@ -1,54 +1,80 @@
 import { dirname, relative, resolve } from 'node:path';
 import { Subscription } from 'rxjs';
-import type { Host, HostEvent } from '../index.js';
+import type { Fault, Host, HostEvent, LifecycleEvent, ReportChange } from '../index.js';
 import { jsonFields } from '../json-value.js';
 import type { CausedEntry, EventEntry, JournalEntry } from './format.js';
 
+/** What a recording hears of a host: each step's event, then what the step caused, in that order. */
+export interface Tap {
+  event(e: HostEvent): void;
+  report(change: ReportChange): void;
+  fault(fault: Fault): void;
+  lifecycle(e: LifecycleEvent): void;
+}
+
 /**
- * Taps a host's streams and turns them into journal entries, in order: each step's event, then
- * what it caused. Some of what a step causes is said before the host announces the step's event
- * (a swap's first reports, the children an apply starts): it waits for its event.
+ * Subscribes `tap` to a host's streams, in journal order. Some of what a step causes is said
+ * before the host announces the step's event (a swap's first reports, the children an apply
+ * starts): it waits for its event. Unsubscribe the result to stop.
  */
+export function tapHost(host: Host, tap: Tap): Subscription {
+  let step = 0;
+  let waiting: (() => void)[] = [];
+  // Most of what a step causes comes after its event: passed on at once, with no closure.
+  const caused = <T extends { readonly step: number }>(hear: (x: T) => void) => (x: T) => (x.step === step ? hear(x) : waiting.push(() => hear(x)));
+  const subscriptions = new Subscription();
+  subscriptions.add(
+    host.events$.subscribe((e) => {
+      step = e.step;
+      tap.event(e);
+      const due = waiting;
+      waiting = [];
+      for (const hear of due) hear();
+    }),
+  );
+  subscriptions.add(host.reports$.subscribe(caused((c: ReportChange) => tap.report(c))));
+  subscriptions.add(host.faults$.subscribe(caused((f: Fault) => tap.fault(f))));
+  subscriptions.add(host.lifecycle$.subscribe(caused((e: LifecycleEvent) => tap.lifecycle(e))));
+  return subscriptions;
+}
+
+/** Taps a host's streams and turns them into journal entries, in order: each step's event, then what it caused. */
 export class Recorder {
-  readonly #subscriptions = new Subscription();
-  #waiting: CausedEntry[] = [];
-  #step = 0;
+  readonly #subscription: Subscription;
 
   /**
    * `folder` anchors the paths the journal records (the scenario's file, swapped-in components):
    * a journal names them relative to where it lies, so it can be moved along with them.
    */
-  constructor(host: Host, private readonly write: (entry: JournalEntry) => void, private readonly folder: string = process.cwd()) {
-    this.#subscriptions.add(host.events$.subscribe((e) => this.#event(e)));
-    this.#subscriptions.add(host.reports$.subscribe(({ step, source, content }) => this.#caused({ step, report: source, ...jsonFields(content) })));
-    this.#subscriptions.add(
-      host.faults$.subscribe(({ step, child, code, message }) => this.#caused({ step, fault: { ...(child === undefined ? {} : { child }), code, message } })),
-    );
-    this.#subscriptions.add(
-      host.lifecycle$.subscribe(({ step, child, action, component }) => this.#caused({ step, lifecycle: action, child, ...(component === undefined ? {} : { component }) })),
-    );
+  constructor(host: Host, write: (entry: JournalEntry) => void, folder: string = process.cwd()) {
+    const path = journalPath(folder);
+    this.#subscription = tapHost(host, {
+      event: (e) => write(eventEntry(e, path)),
+      report: (c) => write(reportEntry(c)),
+      fault: (f) => write(faultEntry(f)),
+      lifecycle: (e) => write(lifecycleEntry(e)),
+    });
   }
 
   stop(): void {
-    this.#subscriptions.unsubscribe();
-  }
-
-  #event(e: HostEvent): void {
-    this.#step = e.step;
-    this.write(eventEntry(e, (file) => this.#path(file)));
-    for (const caused of this.#waiting) this.write(caused);
-    this.#waiting = [];
-  }
-
-  #caused(entry: CausedEntry): void {
-    if (entry.step === this.#step) this.write(entry);
-    else this.#waiting.push(entry);
-  }
-
-  #path(file: string): string {
-    return relative(this.folder, resolve(file)).split('\\').join('/');
+    this.#subscription.unsubscribe();
   }
 }
+
+/** How a journal in `folder` names a file: relative to the folder, with `/`. */
+export const journalPath =
+  (folder: string) =>
+  (file: string): string =>
+    relative(folder, resolve(file)).split('\\').join('/');
+
+export const reportEntry = ({ step, source, content }: ReportChange): CausedEntry => ({ step, report: source, ...jsonFields(content) });
+export const faultEntry = ({ step, child, code, message }: Fault): CausedEntry => ({ step, fault: { ...(child === undefined ? {} : { child }), code, message } });
+export const lifecycleEntry = ({ step, child, action, component }: LifecycleEvent): CausedEntry => ({
+  step,
+  lifecycle: action,
+  child,
+  ...(component === undefined ? {} : { component }),
+});
 
 /** The journal entry of a host event; `path` says how the journal names a file. */
 export function eventEntry(e: HostEvent, path: (file: string) => string): EventEntry {

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { Subscription } from 'rxjs';
 import { displayPath } from '../display-path.js';
 import { createHost, loadScenario, parseScenario, type Host, type HostOptions, type Scenario } from '../index.js';
 import { fail, isRomhostError } from '../errors.js';
-import { compareStep, type Divergence } from './compare.js';
-import { decodeBytes, isEvent, type CausedEntry, type EventEntry, type JournalEntry } from './format.js';
+import { compareHeard, type Divergence, type Heard } from './compare.js';
+import { decodeBytes, type EventEntry } from './format.js';
 import { readJournal, type Journal } from './read-journal.js';
 import { describeDivergence } from './describe-divergence.js';
-import { Recorder } from './recorder.js';
 
 export interface ReplayOptions {
   /** Apply this scenario file wherever the recording applied one, instead of the recorded YAML. */
@@ -34,12 +34,15 @@ export interface ReplayResult {
 export async function replay(journal: Journal, options: ReplayOptions = {}): Promise<ReplayResult> {
   const folder = dirname(resolve(journal.file));
   const host = createHost(options.host ?? {});
-  const caused: CausedEntry[] = [];
-  const recorder = new Recorder(host, (entry: JournalEntry) => void (isEvent(entry) || caused.push(entry)), folder);
+  // What each step causes, as the host says it: the replay knows its events, and lifecycle is not compared.
+  const heard: Heard[] = [];
+  const listening = new Subscription();
+  listening.add(host.reports$.subscribe((c) => heard.push(c)));
+  listening.add(host.faults$.subscribe((f) => heard.push(f)));
   let steps = 0;
   try {
     for (const { event, caused: recorded } of journal.steps) {
-      caused.length = 0;
+      heard.length = 0;
       try {
         await perform(host, event, journal, folder, options);
       } catch (e) {
@@ -48,44 +51,45 @@ export async function replay(journal: Journal, options: ReplayOptions = {}): Pro
       }
       steps += 1;
       options.onStep?.(steps, journal.steps.length);
-      const divergence = compareStep(event, recorded, caused);
+      const divergence = compareHeard(event, recorded, heard);
       if (divergence) return { steps, divergence };
     }
     return { steps };
   } finally {
-    recorder.stop();
+    listening.unsubscribe();
     await host.close();
   }
 }
 
-async function perform(host: Host, event: EventEntry, journal: Journal, folder: string, options: ReplayOptions): Promise<void> {
-  const swaps = options.swaps ?? {};
-  if ('apply' in event) {
-    const scenario = options.scenario
-      ? await loadScenario(options.scenario)
-      : parseScenario(event.apply.text, resolve(folder, event.apply.file));
-    const applied = withSwaps(scenario, swaps);
-    if (!options.scenario) await checkComponents(applied, event, journal.file);
-    await host.apply(applied);
-  } else if ('input' in event) {
-    await host.publish(event.input.slice('input/'.length), decodeBytes(event));
-  } else if ('kill' in event) {
-    await host.kill(event.kill);
-  } else if ('restart' in event) {
-    await host.restart(event.restart);
-  } else if ('hibernate' in event) {
-    await host.hibernate(event.hibernate);
-  } else {
-    const override = swaps[event.swap];
-    if (override !== undefined) {
-      await host.swap(event.swap, override);
-    } else {
-      if (event.path === null) fail('journal-component-missing', { file: journal.file, step: event.step, child: event.swap, component: event.component });
-      const path = resolve(folder, event.path!);
-      await checkComponent(journal.file, event.step, basename(path), path, event.component);
-      await host.swap(event.swap, path);
-    }
+/**
+ * Runs one recorded event. Not itself async: an input, kill or restart hands back the host's own
+ * promise, so the step costs the replay no promise of its own (replay-throughput).
+ */
+function perform(host: Host, event: EventEntry, journal: Journal, folder: string, options: ReplayOptions): Promise<unknown> {
+  if ('input' in event) return host.publish(event.input.slice('input/'.length), decodeBytes(event));
+  if ('kill' in event) return host.kill(event.kill);
+  if ('restart' in event) return host.restart(event.restart);
+  if ('hibernate' in event) return host.hibernate(event.hibernate);
+  return 'apply' in event ? apply(host, event, journal, folder, options) : swap(host, event, journal, folder, options);
+}
+
+async function apply(host: Host, event: Extract<EventEntry, { apply: unknown }>, journal: Journal, folder: string, options: ReplayOptions): Promise<void> {
+  const scenario = options.scenario ? await loadScenario(options.scenario) : parseScenario(event.apply.text, resolve(folder, event.apply.file));
+  const applied = withSwaps(scenario, options.swaps ?? {});
+  if (!options.scenario) await checkComponents(applied, event, journal.file);
+  await host.apply(applied);
+}
+
+async function swap(host: Host, event: Extract<EventEntry, { swap: unknown }>, journal: Journal, folder: string, options: ReplayOptions): Promise<void> {
+  const override = options.swaps?.[event.swap];
+  if (override !== undefined) {
+    await host.swap(event.swap, override);
+    return;
   }
+  if (event.path === null) fail('journal-component-missing', { file: journal.file, step: event.step, child: event.swap, component: event.component });
+  const path = resolve(folder, event.path!);
+  await checkComponent(journal.file, event.step, basename(path), path, event.component);
+  await host.swap(event.swap, path);
 }
 
 /** The scenario with each swapped child on its replacement: a component entry of its own, named after the child. */

@@ -1,7 +1,8 @@
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { Host } from '../index.js';
 import { JOURNAL_VERSION, JOURNAL_WORLD, type JournalEntry, type JournalHeader } from './format.js';
-import { journalFolder, Recorder } from './recorder.js';
+import { LineBuffer } from './line-buffer.js';
+import { eventEntry, faultEntry, journalFolder, journalPath, lifecycleEntry, tapHost } from './recorder.js';
 
 export interface JournalWriter {
   /** Entries written so far, the header not counted. */
@@ -15,33 +16,73 @@ export const JOURNAL_HEADER: JournalHeader = { romhost: 'journal', version: JOUR
 /** The journal line of an entry: its JSON, keys in the order they were built. */
 export const journalLine = (entry: JournalEntry | JournalHeader): string => `${JSON.stringify(entry)}\n`;
 
+/** Lines are written in batches of this many bytes: one system call each. */
+const BATCH = 64 * 1024;
+
 /**
- * Records everything `host` does from now on into `file` (created or truncated): start it before
- * the first `apply`. Lines are buffered by the stream and written in order; nothing in them
- * depends on time, so the same scenario and inputs give the same bytes.
+ * Records everything `host` does from now on into `file` (created or truncated; throws at once
+ * when it cannot be): start it before the first `apply`. Nothing in the lines depends on time, so
+ * the same scenario and inputs give the same bytes.
+ *
+ * Lines are collected as bytes and written synchronously in batches: when a batch is full, and
+ * when the event loop next turns (so a live run's journal is current after each step). A stream
+ * would queue every line as a chunk of its own until the event loop turns, which a program
+ * publishing in a loop of awaits never lets it do: memory and garbage would grow with the run.
+ * Reports and inputs go into the batch straight from their bytes (LineBuffer); the rest, rare,
+ * as `journalLine` renders their entries. record-overhead in bench/RESULTS.md has the figures.
  */
 export function recordJournal(host: Host, file: string): JournalWriter {
-  const out = createWriteStream(file);
+  const fail = (e: unknown) => new Error(`journal ${file} could not be written: ${(e as Error).message}`);
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (e) {
+    throw fail(e);
+  }
+  const lines = new LineBuffer(fd, BATCH);
+  let scheduled: NodeJS.Immediate | undefined;
   let failure: Error | undefined;
-  out.on('error', (e) => (failure ??= e));
-  out.write(journalLine(JOURNAL_HEADER));
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled), (scheduled = undefined);
+    if (failure) return;
+    try {
+      lines.flush();
+    } catch (e) {
+      failure = fail(e); // said at close: a recording must not stop the run it records
+    }
+  };
   let entries = 0;
-  const recorder = new Recorder(
-    host,
-    (entry) => {
-      entries += 1;
-      out.write(journalLine(entry));
+  let closed = false;
+  /** After each line: the batch is written when full, or when the event loop turns. */
+  const wrote = () => {
+    entries += 1;
+    if (lines.size >= BATCH) flush();
+    else scheduled ??= setImmediate(flush);
+  };
+  const path = journalPath(journalFolder(file));
+  lines.line(journalLine(JOURNAL_HEADER));
+  const subscription = tapHost(host, {
+    event: (e) => {
+      if (e.kind === 'publish') lines.bytesEntry(e.step, 'input', e.source, e.content);
+      else lines.line(journalLine(eventEntry(e, path)));
+      wrote();
     },
-    journalFolder(file),
-  );
+    report: (c) => (lines.bytesEntry(c.step, 'report', c.source, c.content), wrote()),
+    fault: (f) => (lines.line(journalLine(faultEntry(f))), wrote()),
+    lifecycle: (e) => (lines.line(journalLine(lifecycleEntry(e))), wrote()),
+  });
+  flush();
   return {
     get entries() {
       return entries;
     },
     async close() {
-      recorder.stop();
-      await new Promise<void>((resolve) => out.end(resolve));
-      if (failure) throw new Error(`journal ${file} could not be written: ${failure.message}`);
+      if (closed) return;
+      closed = true;
+      subscription.unsubscribe();
+      flush();
+      closeSync(fd);
+      if (failure) throw failure;
     },
   };
 }
