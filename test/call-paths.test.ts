@@ -1,14 +1,26 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createHost, Engine, loadScenario, type ReportChange } from '../host/index.js';
 import { text } from './support/scenarios.js';
 
 /**
  * The fast path lifts and lowers the world by hand; jco's generated glue is the reference.
- * Every example runs through both on the same inputs, and every report change must agree.
+ * Every example runs through both on the same inputs, and every report change must agree: its
+ * own session (`session.jsonl`, as `romhost run --inputs` reads it) where it has one, else
+ * INPUTS published to each of its inputs.
  */
 const examples = readdirSync('examples').map((name) => `examples/${name}/scenario.yaml`);
 const INPUTS = ['a', 'b', 'b', '7', '', '41', 'ünïcødé', 'x'.repeat(70_000), '0', 'a'];
+
+function session(file: string, inputs: readonly string[]): [name: string, value: string][] {
+  const lines = file.replace(/scenario\.yaml$/, 'session.jsonl');
+  if (!existsSync(lines)) return INPUTS.flatMap((value) => inputs.map((name): [string, string] => [name, value]));
+  return readFileSync(lines, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { rom: string; text: string })
+    .map(({ rom, text }) => [rom.slice('input/'.length), text]);
+}
 
 async function run(file: string, engine: Engine) {
   const scenario = await loadScenario(file);
@@ -18,7 +30,7 @@ async function run(file: string, engine: Engine) {
   host.reports$.subscribe((c: ReportChange) => changes.push(`${c.step} ${c.source}=${text(c.content)}`));
   host.faults$.subscribe((f) => changes.push(`${f.step} fault ${f.message}`));
   await host.apply(scenario);
-  for (const value of INPUTS) for (const name of inputs) await host.publish(name, value);
+  for (const [name, value] of session(file, inputs)) await host.publish(name, value);
   const paths = Object.values(host.state.children).map((c) => c.callPath);
   await host.close();
   return { changes, paths, inputs };
