@@ -108,7 +108,7 @@ export interface Host {
   readonly lifecycle$: Observable<LifecycleEvent>;
   /** What the shadows do: started, each divergence from the live child and agreement again, a fault of the candidate, dropped. */
   readonly shadow$: Observable<ShadowEvent>;
-  /** Every accepted event, as its step runs: scenario changes, inputs, kill, restart, swap. */
+  /** Every accepted event, as its step runs: scenario changes, inputs, kill, restart, hibernate, swap (a promote is a swap). */
   readonly events$: Observable<HostEvent>;
   readonly engine: Engine;
   close(): Promise<void>;
