@@ -13,6 +13,8 @@ export type Submitted = readonly [report: string, content: Uint8Array];
 export class Child {
   #instance: ComponentInstance | undefined;
   #hibernated = false;
+  /** When it last completed an update, in the router's count of updates: orders hibernation (least recent first). */
+  lastUpdate = 0;
   #submitted: Submitted[] = [];
   /** Submissions in the update under way, repeats of one name included: what `reports_per_update` caps. */
   #submissions = 0;

@@ -45,10 +45,10 @@ export class Children {
   /** Candidates beside the children: they follow each child's restarts and go when it stops or changes. */
   readonly shadows: Shadows;
   /**
-   * The children with an instance, least recently updated first (a Map keeps insertion order:
-   * an update moves its child to the end): the ones to hibernate when there are too many.
+   * The children with an instance (kept up to date as they start and stop, not on every update:
+   * the update path only stamps `Child.lastUpdate`); sorted by that stamp only when too many are warm.
    */
-  readonly #warm = new Map<string, true>();
+  readonly #warm = new Set<string>();
 
   constructor(
     private readonly engine: Engine,
@@ -61,9 +61,8 @@ export class Children {
       woken: (name, step) => {
         this.#set(childHibernated(this.state.get(), name, false));
         this.#emit(step, name, 'woken');
-        this.#touch(name);
+        this.#warm.add(name);
       },
-      updated: (name) => this.#touch(name),
     };
   }
 
@@ -85,17 +84,15 @@ export class Children {
 
   /** Hibernates the least recently updated children until at most `max` are warm. */
   coolDown(step: number, max: number): void {
-    for (const name of this.#warm.keys()) {
-      if (this.#warm.size <= max) break;
+    if (this.#warm.size <= max) return;
+    const warm: Child[] = [];
+    for (const name of this.#warm) {
       const child = this.#children.get(name);
-      if (child?.running) this.hibernate(name, step);
+      if (child?.running) warm.push(child);
       else this.#warm.delete(name); // gone down some other way: a fault, a kill
     }
-  }
-
-  #touch(name: string): void {
-    this.#warm.delete(name);
-    this.#warm.set(name, true);
+    warm.sort((a, b) => a.lastUpdate - b.lastUpdate);
+    for (const child of warm.slice(0, Math.max(0, warm.length - max))) this.hibernate(child.name, step);
   }
 
   /** The children by name, for the router's step loop. */
@@ -182,7 +179,7 @@ export class Children {
     }
     old.stop();
     this.#children.set(name, candidate);
-    this.#touch(name);
+    this.#warm.add(name);
     this.#set(childStarted(this.state.get(), name, component, 'by-hand', step));
     this.#emit(step, name, 'swapped', component.hash);
     this.shadows.drop(name, step, reason);
@@ -238,7 +235,7 @@ export class Children {
       this.onFault(this.router.fault(step, e, child.name));
       return;
     }
-    this.#touch(child.name);
+    this.#warm.add(child.name);
     this.router.queueStart(child.name);
   }
 

@@ -43,8 +43,6 @@ export interface ShadowHook {
 export interface ActivityHook {
   /** A hibernating child is about to wake: a fresh instance, started on its ROMs. */
   woken(child: string, step: number): void;
-  /** A child finished an update: the most recently used. */
-  updated(child: string): void;
 }
 
 /**
@@ -65,6 +63,8 @@ export class Router {
   shadows: ShadowHook | undefined;
   /** Set by the lifecycle: hears of each update (what is warm, most recently used last) and wakes hibernating children. */
   activity: ActivityHook | undefined;
+  /** Updates run so far, every child's: the stamp of each child's last update, by which the least recently updated hibernate first. */
+  #updates = 0;
 
   readonly reports$ = this.#reports.asObservable();
   readonly faults$ = this.#faults.asObservable();
@@ -192,7 +192,7 @@ export class Router {
           changed = this.startNames(child.name);
         }
         submitted = child.update(changed);
-        this.activity?.updated(child.name);
+        child.lastUpdate = ++this.#updates;
       } catch (e) {
         if (!(e instanceof RomhostError)) throw e;
         onFault(this.fault(step, e, child.name));
