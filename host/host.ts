@@ -24,6 +24,12 @@ export interface HostOptions {
    * host's state and `host/state` do not change.
    */
   readonly restartBeforeUpdate?: (child: string, step: number) => boolean;
+  /**
+   * Where a run left off (a durable store after a stop or a crash): the host starts at `step`, and
+   * its sources hold `values`, so the children of the first `apply` start on them. Nothing is
+   * routed or recomputed.
+   */
+  readonly resume?: { readonly step: number; readonly values: Iterable<readonly [string, Uint8Array]> };
 }
 
 /**
@@ -120,7 +126,9 @@ const encoder = new TextEncoder();
 let sharedEngine: Engine | undefined;
 
 export function createHost(options: HostOptions = {}): Host {
-  return new RomHost(options.engine ?? (sharedEngine ??= new Engine()), options.restartBeforeUpdate);
+  const host = new RomHost(options.engine ?? (sharedEngine ??= new Engine()), options.restartBeforeUpdate);
+  if (options.resume) host.resume(options.resume);
+  return host;
 }
 
 /**
@@ -163,6 +171,12 @@ class RomHost implements Host {
 
   get state(): HostState {
     return this.#state.value;
+  }
+
+  /** Before anything ran: the sources' values and the step count of an earlier run. */
+  resume({ step, values }: NonNullable<HostOptions['resume']>): void {
+    for (const [source, value] of values) this.#router.set(source, value);
+    this.#state.next({ ...EMPTY_STATE, step });
   }
 
   get scenario(): Scenario | undefined {
