@@ -30,6 +30,13 @@ export interface HostOptions {
    * routed or recomputed.
    */
   readonly resume?: { readonly step: number; readonly values: Iterable<readonly [string, Uint8Array]> };
+  /**
+   * Called at the end of every step, once everything the step did has been told on the host's
+   * streams; the step's promise (what `publish`, `kill`, `apply`... return) resolves only once the
+   * returned promise does. A durable store's flush goes here (host/store/durable.ts): an event is
+   * acknowledged only when it is durable.
+   */
+  readonly durable?: (step: number) => Promise<void>;
 }
 
 /**
@@ -126,7 +133,7 @@ const encoder = new TextEncoder();
 let sharedEngine: Engine | undefined;
 
 export function createHost(options: HostOptions = {}): Host {
-  const host = new RomHost(options.engine ?? (sharedEngine ??= new Engine()), options.restartBeforeUpdate);
+  const host = new RomHost(options.engine ?? (sharedEngine ??= new Engine()), options.restartBeforeUpdate, options.durable);
   if (options.resume) host.resume(options.resume);
   return host;
 }
@@ -162,6 +169,7 @@ class RomHost implements Host {
   constructor(
     readonly engine: Engine,
     restartBeforeUpdate?: HostOptions['restartBeforeUpdate'],
+    private readonly durable?: HostOptions['durable'],
   ) {
     this.#restartBeforeUpdate = restartBeforeUpdate;
     this.#children = new Children(engine, this.#router, { get: () => this.state, set: (next) => this.#setState(next) });
@@ -351,7 +359,9 @@ class RomHost implements Host {
         const budget = this.#scenario?.scenario.limits.updates_per_step ?? 0;
         this.#router.drain(step, budget, this.#children.map, (fault) => this.#children.onFault(fault), this.#restartBeforeUpdate);
         this.#setState(stepTaken(this.state));
-        event.resolve({ step, faults: this.#router.takeFaults() });
+        const result = { step, faults: this.#router.takeFaults() };
+        if (this.durable) this.durable(step).then(() => event.resolve(result), event.reject);
+        else event.resolve(result);
       }
     } finally {
       this.#busy = false;
