@@ -110,6 +110,12 @@ const messages = {
     `input ${p.input} (${p.at}) fails on A and on B alike: ${p.reason}; it runs on neither, so it says nothing about them: fix it or leave it out`,
   'bisect-journal-unusable': (p: { file: string; step: number; detail: string }) =>
     `journal ${p.file}, step ${p.step}: ${p.detail}; bisect runs one scenario's inputs, as romhost run --inputs lines: give them with --inputs instead`,
+
+  // the store
+  'store-unopenable': (p: { dir: string; reason: string }) =>
+    `the store at ${p.dir} cannot be opened: ${p.reason}; give another folder with --store DIR`,
+  'store-write-failed': (p: { store: string; reason: string }) =>
+    `the ${p.store} could not keep a step: ${p.reason}; nothing after the last acknowledged input is durable: free the disk or give another store, and restart`,
 } as const;
 
 export type ErrorCode = keyof typeof messages;

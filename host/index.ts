@@ -39,3 +39,6 @@ export { checkStateMachine, describeCheckRun, recordRun } from './journal/index.
 export type { CheckOptions, CheckProgress, CheckResult, CheckRun, RecordRunOptions, RestartPoint } from './journal/index.js';
 export { bisect, journalInputs } from './journal/index.js';
 export type { BisectDivergence, BisectInput, BisectOptions, BisectProgress, BisectResult, Reproduction, Sides } from './journal/index.js';
+
+export { defaultStoreDir, LmdbStore, MemoryStore, openDurableHost, openStore } from './store/index.js';
+export type { DurableHost, DurableOptions, Resumed, Store, StoreBatch, StoredChild } from './store/index.js';

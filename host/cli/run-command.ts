@@ -3,7 +3,20 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command as Program } from 'commander';
-import { createHost, loadScenario, recordJournal, startInspector, type Fault, type Host, type Scenario } from '../index.js';
+import {
+  createHost,
+  defaultStoreDir,
+  loadScenario,
+  openDurableHost,
+  openStore,
+  recordJournal,
+  startInspector,
+  type DurableHost,
+  type Fault,
+  type Host,
+  type Scenario,
+  type StepResult,
+} from '../index.js';
 import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
 import { jsonFields, jsonValue } from '../json-value.js';
 import { shadowLine } from './shadow-line.js';
@@ -16,6 +29,9 @@ interface RunOptions {
   readonly ui?: boolean;
   readonly port: number;
   readonly record?: string;
+  /** A folder, or true: the scenario's default one. */
+  readonly store?: string | true;
+  readonly ack?: boolean;
 }
 
 /** A command and where it came from, for messages: `--inputs steps.jsonl:3`, `stdin:2`. */
@@ -32,6 +48,8 @@ export function registerRun(program: Program): void {
     .option('--ui', 'serve the inspector page on 127.0.0.1 and print its URL; run until interrupted (report changes go to the page, not stdout)')
     .option('--port <N>', 'the inspector\'s port (0: any free one)', parsePort, 4280)
     .option('--record <FILE>', 'write the journal of the run to FILE: every input, command and scenario change, and what each caused (romhost replay FILE replays it)')
+    .option('--store [DIR]', 'keep the run in an lmdb store in DIR (default: a folder of its own for the scenario, shown at start): the journal and every value, durable after each step; a run on a store that holds one resumes it')
+    .option('--ack', 'with --store: print {"ack": SEQ, "step": N} once each input or command is durable; SEQ counts them over the store\'s life')
     .description('run a scenario: apply it, run inputs, print report changes as JSON lines and read more commands from stdin')
     .addHelpText(
       'after',
@@ -43,26 +61,49 @@ event as {"step": N, "child": "CHILD", "lifecycle": "restarted"}, what a shadow 
 "agreed", "fault", "dropped"), and stdin is read for more commands, one JSON line each: ${LINE_FORMS}.
 A component path in an --inputs file is relative to that file.
 
+With --store, the first line printed is {"store": "lmdb at DIR", "step": N, "accepted": SEQ}: the step the
+store's run had reached and how many inputs and commands it had accepted (0 and 0 for a new store). A
+run on a store that holds one resumes it: every ROM and report has its stored value and the children
+start on them. After a crash, send the inputs after the SEQ-th again.
+
 Examples:
   romhost run examples/counter/scenario.yaml --input input=a --input input=b --once
   echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml
   echo '{"restart": "counter"}' | romhost run examples/counter/scenario.yaml --input input=a
   romhost run examples/windows/scenario.yaml --inputs examples/windows/windows.jsonl --ui
-  romhost run examples/counter/scenario.yaml --input input=a --input input=b --once --record run.journal`,
+  romhost run examples/counter/scenario.yaml --input input=a --input input=b --once --record run.journal
+  echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml --store /tmp/counter --ack`,
     )
     .action(async (file: string, options: RunOptions) => {
       const commands: Located[] = options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` }));
       if (options.inputs) commands.push(...(await readInputsFile(options.inputs)));
       if (options.once && options.ui) throw new Error('--once and --ui do not go together: --once exits after the inputs, --ui serves the page until interrupted');
-      const host = createHost();
+      if (options.ack && options.store === undefined) throw new Error('--ack needs --store: an input is acknowledged once it is durable, and only a store makes it so');
+      const durable = options.store === undefined ? undefined : await openOnStore(file, options.store, options);
+      const host = durable?.host ?? createHost();
       const journal = options.record === undefined ? undefined : recordJournal(host, options.record);
+      const acks = options.ack ? { next: durable!.resumed?.accepted ?? 0 } : undefined;
       try {
-        process.exitCode = options.once ? await runOnce(host, file, commands) : await runLive(host, file, commands, options);
+        process.exitCode = options.once ? await runOnce(host, file, commands, acks) : await runLive(host, file, commands, options, acks);
       } finally {
         await journal?.close();
         await host.close();
+        await durable?.close();
+        await durable?.store.close();
       }
     });
+}
+
+/** Opens the store and a host on it; says where it is, and where its run had got to. */
+async function openOnStore(file: string, spec: string | true, options: RunOptions): Promise<DurableHost> {
+  const store = await openStore(spec === true ? defaultStoreDir(file) : spec);
+  const durable = await openDurableHost(store);
+  const { step = 0, accepted = 0 } = durable.resumed ?? {};
+  if (spec === true || process.stderr.isTTY) {
+    process.stderr.write(`romhost: store: ${store.location}${durable.resumed ? ` (resuming at step ${step}, after ${accepted} inputs and commands)` : ' (new)'}\n`);
+  }
+  if (!options.once) process.stdout.write(`${JSON.stringify({ store: store.location, step, accepted })}\n`);
+  return durable;
 }
 
 export async function readInputsFile(file: string): Promise<Located[]> {
@@ -100,32 +141,55 @@ function execute(host: Host, command: Command): Promise<unknown> {
   }
 }
 
-/** Runs commands in order; one that fails is reported on stderr and the rest go on. Returns how many failed. */
-export async function executeAll(host: Host, commands: Iterable<Located> | AsyncIterable<Located>): Promise<number> {
+/** Counts acknowledged commands, to print `{"ack": SEQ}`: `next` is the last SEQ so far. */
+type Acks = { next: number };
+
+/**
+ * Runs commands in order; one that fails is reported on stderr and the rest go on. Returns how
+ * many failed. Commands the host queues at once are not waited for one by one: on a durable store
+ * the steps of those that arrive together are written together. A swap or shadow loads its
+ * component first, so it waits for those before it, to keep the order.
+ */
+export async function executeAll(host: Host, commands: Iterable<Located> | AsyncIterable<Located>, acks?: Acks): Promise<number> {
   let failed = 0;
+  const running = new Set<Promise<void>>();
   for await (const { command, at } of commands) {
-    try {
-      await execute(host, command);
-    } catch (e) {
-      failed += 1;
-      process.stderr.write(`romhost: ${at}: ${(e as Error).message}\n`);
-    }
+    const loads = command.kind === 'swap' || command.kind === 'shadow' || command.kind === 'promote';
+    if (loads || running.size >= MAX_IN_FLIGHT) await Promise.all(running);
+    const done: Promise<void> = execute(host, command).then(
+      (result) => {
+        // Shadows take no step: nothing is accepted, nothing to acknowledge.
+        if (acks && command.kind !== 'shadow' && command.kind !== 'unshadow') print({ ack: ++acks.next, step: (result as StepResult).step });
+      },
+      (e: unknown) => {
+        failed += 1;
+        process.stderr.write(`romhost: ${at}: ${(e as Error).message}\n`);
+      },
+    );
+    running.add(done);
+    void done.finally(() => running.delete(done));
+    if (loads) await done;
   }
+  await Promise.all(running);
   return failed;
 }
 
-async function runOnce(host: Host, file: string, commands: readonly Located[]): Promise<number> {
+/** Commands waiting for their steps to be durable, at most: the rest of stdin waits. */
+const MAX_IN_FLIGHT = 4096;
+
+const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+async function runOnce(host: Host, file: string, commands: readonly Located[], acks?: Acks): Promise<number> {
   const faults: Fault[] = [];
   host.faults$.subscribe((f) => faults.push(f));
   await host.apply(await loadScenario(file));
-  const failed = await executeAll(host, commands);
+  const failed = await executeAll(host, commands, acks);
   const reports = Object.fromEntries([...host.reports()].map(([source, content]) => [source, jsonValue(content)]));
   process.stdout.write(`${JSON.stringify({ reports, faults })}\n`);
   return faults.length > 0 || failed > 0 ? 1 : 0;
 }
 
-async function runLive(host: Host, file: string, commands: readonly Located[], options: RunOptions): Promise<number> {
-  const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+async function runLive(host: Host, file: string, commands: readonly Located[], options: RunOptions, acks?: Acks): Promise<number> {
   if (!options.ui) host.reports$.subscribe((c) => print({ step: c.step, report: c.source, ...jsonFields(c.content) }));
   host.faults$.subscribe(({ step, ...fault }) => print({ step, fault }));
   host.lifecycle$.subscribe(({ step, child, action, component }) => print({ step, child, lifecycle: action, ...(component ? { component } : {}) }));
@@ -134,7 +198,7 @@ async function runLive(host: Host, file: string, commands: readonly Located[], o
   let scenario = await loadScenario(file);
   await host.apply(scenario);
   const unwatch = options.watch ? watchScenario(host, file, () => scenario, (next) => (scenario = next)) : undefined;
-  await executeAll(host, commands);
+  await executeAll(host, commands, acks);
   const inspector = options.ui ? await startInspector(host, { port: options.port }) : undefined;
   // With --watch or --ui the run goes on after stdin ends, until interrupted (which also ends stdin).
   const interrupted = unwatch || inspector ? new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done)) : undefined;
@@ -144,7 +208,7 @@ async function runLive(host: Host, file: string, commands: readonly Located[], o
   } else if (process.stdin.isTTY) {
     process.stderr.write(`romhost: running ${file}; type commands as JSON lines, e.g. {"rom": "input/input", "text": "hi"}; Ctrl-D ends\n`);
   }
-  const reading = executeAll(host, stdinCommands());
+  const reading = executeAll(host, stdinCommands(), acks);
   if (interrupted) {
     await Promise.race([reading, interrupted]);
     await interrupted;

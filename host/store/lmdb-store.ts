@@ -17,6 +17,8 @@ export class LmdbStore implements Store {
   readonly #journal: Database<JournalEntry, [number, number]>;
   readonly #children: Database<StoredChild, string>;
   readonly #components: Database<Uint8Array, string>;
+  /** Counters of the store's life: `accepted`. */
+  readonly #meta: Database<number, string>;
   /** The journal's last key: where the next entry goes. */
   #last: [number, number];
 
@@ -27,6 +29,7 @@ export class LmdbStore implements Store {
     this.#journal = this.#root.openDB({ name: 'journal', encoding: 'json' });
     this.#children = this.#root.openDB({ name: 'children', encoding: 'json' });
     this.#components = this.#root.openDB({ name: 'components', encoding: 'binary' });
+    this.#meta = this.#root.openDB({ name: 'meta', encoding: 'json' });
     const last = [...this.#journal.getKeys({ reverse: true, limit: 1 })][0];
     this.#last = last ?? [0, -1];
   }
@@ -45,6 +48,7 @@ export class LmdbStore implements Store {
       entries.forEach((entry, i) => void this.#journal.put(keys[i]!, entry));
       for (const [source, value] of batch.values ?? []) void (value === null ? this.#values.remove(source) : this.#values.put(source, value));
       for (const [name, child] of batch.children ?? []) void (child === null ? this.#children.remove(name) : this.#children.put(name, child));
+      if (batch.accepted !== undefined) void this.#meta.put('accepted', batch.accepted);
     });
     await this.#root.flushed;
   }
@@ -66,6 +70,10 @@ export class LmdbStore implements Store {
 
   async lastStep(): Promise<number> {
     return this.#last[0];
+  }
+
+  async accepted(): Promise<number> {
+    return this.#meta.get('accepted') ?? 0;
   }
 
   async child(name: string): Promise<StoredChild | undefined> {

@@ -10,12 +10,18 @@ export class MemoryStore implements Store {
   readonly #journal: JournalEntry[] = [];
   readonly #children = new Map<string, StoredChild>();
   readonly #components = new Map<string, Uint8Array>();
+  #accepted = 0;
 
   async write(batch: StoreBatch): Promise<void> {
     checkSteps(this.#journal.at(-1)?.step ?? 0, batch.journal ?? []);
     this.#journal.push(...(batch.journal ?? []));
     for (const [source, value] of batch.values ?? []) value === null ? this.#values.delete(source) : this.#values.set(source, value.slice());
     for (const [name, child] of batch.children ?? []) child === null ? this.#children.delete(name) : this.#children.set(name, child);
+    if (batch.accepted !== undefined) this.#accepted = batch.accepted;
+  }
+
+  async accepted(): Promise<number> {
+    return this.#accepted;
   }
 
   async value(source: string): Promise<Uint8Array | undefined> {

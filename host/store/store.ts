@@ -15,6 +15,11 @@ export interface StoreBatch {
   readonly values?: ReadonlyMap<string, Uint8Array | null>;
   /** Registered children by name; `null` forgets one. */
   readonly children?: ReadonlyMap<string, StoredChild | null>;
+  /**
+   * How many inputs and commands (every accepted event but a scenario's apply) the host has
+   * accepted so far, this batch's included: a client that lost its host resends from the next one.
+   */
+  readonly accepted?: number;
 }
 
 /**
@@ -35,6 +40,8 @@ export interface Store {
   journal(fromStep?: number): AsyncIterable<JournalEntry>;
   /** The step of the journal's last entry; 0 when it is empty. */
   lastStep(): Promise<number>;
+  /** The last `accepted` written; 0 when none was. */
+  accepted(): Promise<number>;
   child(name: string): Promise<StoredChild | undefined>;
   /** Every registered child, sorted by name. */
   children(): AsyncIterable<readonly [string, StoredChild]>;

@@ -25,6 +25,7 @@ export function storeConformance(name: string, open: () => Promise<Store>, reope
       expect(await all(store.values())).toEqual([]);
       expect(await all(store.journal())).toEqual([]);
       expect(await store.lastStep()).toBe(0);
+      expect(await store.accepted()).toBe(0);
       expect(await all(store.children())).toEqual([]);
       expect(store.location).toMatch(/\S/);
       await store.close();
@@ -78,8 +79,12 @@ export function storeConformance(name: string, open: () => Promise<Store>, reope
         journal: [{ step: 1, input: 'input/a', text: 'x' }],
         values: new Map([['input/a', bytes('x')]]),
         children: new Map([['c', { component: 'ab'.repeat(32), hibernated: false }]]),
+        accepted: 1,
       });
       expect(text(await store.value('input/a'))).toBe('x');
+      expect(await store.accepted()).toBe(1);
+      await store.write({ values: new Map([['input/a', bytes('y')]]) });
+      expect(await store.accepted()).toBe(1);
       expect(await store.child('c')).toEqual({ component: 'ab'.repeat(32), hibernated: false });
       expect(await store.lastStep()).toBe(1);
       await store.close();
@@ -123,12 +128,14 @@ export function storeConformance(name: string, open: () => Promise<Store>, reope
           journal: [{ step: 1, input: 'input/a', text: 'x' }, entry(1, 'c/r', '1')],
           values: new Map([['input/a', bytes('x')], ['c/r', bytes('1')]]),
           children: new Map([['c', { component: hash, hibernated: true }]]),
+          accepted: 7,
         });
         await store.close();
         const again = await reopen(store);
         expect(text(await again.value('c/r'))).toBe('1');
         expect(await all(again.journal())).toHaveLength(2);
         expect(await again.lastStep()).toBe(1);
+        expect(await again.accepted()).toBe(7);
         expect(await again.child('c')).toEqual({ component: hash, hibernated: true });
         expect(text(await again.component(hash))).toBe('\0asm component');
         await again.write({ journal: [entry(2, 'c/r', '2')] });

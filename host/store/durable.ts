@@ -1,0 +1,103 @@
+import type { Subscription } from 'rxjs';
+import { createHost, type Host, type HostOptions } from '../host.js';
+import { Recorder, type JournalEntry } from '../journal/index.js';
+import type { ChildState } from '../state/index.js';
+import { StoreWriter } from './store-writer.js';
+import type { Store, StoredChild } from './store.js';
+
+/** Where a host on a store took up again: the store's last step and how many commands it had accepted. */
+export interface Resumed {
+  readonly step: number;
+  /** Inputs and commands accepted over the store's life (scenario applies not counted): a client resends from the next. */
+  readonly accepted: number;
+}
+
+export interface DurableHost {
+  readonly host: Host;
+  readonly store: Store;
+  /** Undefined when the store was empty: a fresh run. */
+  readonly resumed: Resumed | undefined;
+  /** Closes the host and waits until everything it did is durable; the store stays open (its opener closes it). */
+  close(): Promise<void>;
+}
+
+export interface DurableOptions extends Omit<HostOptions, 'resume' | 'durable'> {
+  /** Paths in the stored journal (a scenario's file, a swapped-in component) are relative to this folder; the current directory by default. */
+  readonly folder?: string;
+}
+
+/**
+ * A host whose every step is kept in `store` (DESIGN §3.7, §7): the step's journal entries, the
+ * values it changed and the children it (re)registered, written together in one batch after the
+ * step; several steps that end while a write is under way go in the next one (group commit).
+ * Every promise the host returns resolves only once its step is durable: that is the
+ * acknowledgement. A store that holds an earlier run is resumed: the host starts at its last step
+ * with every source's value, so the children of the first `apply` start where they left off, and
+ * nothing is recomputed from the journal.
+ */
+export async function openDurableHost(store: Store, options: DurableOptions = {}): Promise<DurableHost> {
+  const step = await store.lastStep();
+  const accepted = await store.accepted();
+  const values: [string, Uint8Array][] = [];
+  if (step > 0) for await (const entry of store.values()) values.push([entry[0], entry[1]]);
+  const writer = new StoreWriter(store);
+  const { folder, ...hostOptions } = options;
+  const host = createHost({
+    ...hostOptions,
+    ...(step > 0 ? { resume: { step, values } } : {}),
+    durable: (s) => writer.durable(s),
+  });
+  const tap = tapBatches(host, writer, accepted, folder);
+  return {
+    host,
+    store,
+    resumed: step > 0 ? { step, accepted } : undefined,
+    async close() {
+      await host.close();
+      tap.stop();
+      await writer.idle();
+    },
+  };
+}
+
+/** Feeds the writer what each step did, as it happens: journal entries, changed values, changed children. */
+function tapBatches(host: Host, writer: StoreWriter, accepted: number, folder?: string): { stop(): void } {
+  const recorder = new Recorder(
+    host,
+    (entry: JournalEntry) => {
+      if (isCommand(entry)) writer.accepted(++accepted);
+      writer.journal(entry);
+    },
+    folder,
+  );
+  const subscriptions: Subscription[] = [host.values$.subscribe(({ source, content }) => writer.value(source, content))];
+  // The registry follows host/state's children: immer keeps an unchanged child's object, so a step
+  // that changed none costs one comparison of the record, and one that did, a pass over it.
+  let registered: Readonly<Record<string, ChildState>> = {};
+  subscriptions.push(
+    host.state$.subscribe(({ children }) => {
+      if (children === registered) return;
+      for (const name in registered) if (!(name in children)) writer.child(name, null);
+      for (const [name, child] of Object.entries(children)) {
+        const before = registered[name];
+        if (before === undefined || before.component !== child.component || (before.status === 'hibernated') !== (child.status === 'hibernated')) {
+          writer.child(name, storedChild(child));
+        }
+      }
+      registered = children;
+    }),
+  );
+  return {
+    stop() {
+      recorder.stop();
+      for (const s of subscriptions) s.unsubscribe();
+    },
+  };
+}
+
+const storedChild = (child: ChildState): StoredChild => ({ component: child.component, hibernated: child.status === 'hibernated' });
+
+/** An accepted input or lifecycle command: every event a client sends, which `accepted` counts. */
+function isCommand(entry: JournalEntry): boolean {
+  return 'input' in entry || 'kill' in entry || 'restart' in entry || 'hibernate' in entry || 'swap' in entry;
+}
