@@ -6,7 +6,7 @@ import { displayPath } from './display-path.js';
 import { Engine, type Component } from './engine/index.js';
 import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
-import { childChanges, type PlacedChild, type Scenario } from './scenario/index.js';
+import { childChanges, familyOf, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type ReportChange, type SourceValue } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
 
@@ -133,7 +133,7 @@ const encoder = new TextEncoder();
 let sharedEngine: Engine | undefined;
 
 export function createHost(options: HostOptions = {}): Host {
-  const host = new RomHost(options.engine ?? (sharedEngine ??= new Engine()), options.restartBeforeUpdate, options.durable);
+  const host = new RomHost(options.engine ?? (sharedEngine ??= new Engine({ cache: 'default' })), options.restartBeforeUpdate, options.durable);
   if (options.resume) host.resume(options.resume);
   return host;
 }
@@ -311,7 +311,9 @@ class RomHost implements Host {
 
   /** A component for `child`, prepared for its memory cap as it is now: the swap or shadow itself runs later, in its turn. */
   async #loadFor(child: string, source: ComponentSource): Promise<Component> {
-    const memoryMib = this.#scenario?.scenario.children.find((c) => c.name === child)?.limits.memory_mib;
+    // A member (`room/42`) runs under its family's (`room/*`) limits.
+    const named = familyOf(child) ?? child;
+    const memoryMib = this.#scenario?.scenario.children.find((c) => c.name === child || c.name === named)?.limits.memory_mib;
     return typeof source === 'string'
       ? this.#load(source, [memoryMib])
       : this.engine.load(source, `bytes for ${child}`, memoryMib === undefined ? {} : { memoryMib });
@@ -385,7 +387,9 @@ class RomHost implements Host {
     const previous = this.state;
     if (next === previous) return;
     this.#state.next(next);
-    if (next.children !== previous.children || next.applied !== previous.applied) this.#router.set('host/state', stateReport(next));
+    if (next.children !== previous.children || next.applied !== previous.applied || next.families !== previous.families) {
+      this.#router.set('host/state', stateReport(next));
+    }
   }
 
   #open(): void {

@@ -1,9 +1,14 @@
 import { fail, isRomhostError } from '../errors.js';
+import { defaultCacheDir } from './cache-location.js';
+import type { ComponentRecord } from './component-record.js';
+import { DirectoryCache } from './directory-cache.js';
+import type { EngineCache } from './engine-cache.js';
 import { FastInstance, fastPathMain } from './fast-path.js';
 import { GlueInstance, loadGlue } from './glue-path.js';
 import { MAX_CALL_DEPTH, type InstanceLimits } from './limiter.js';
 import { ModuleCache, sha256 } from './module-cache.js';
-import { RewriteError, rewriteCore } from './rewrite/index.js';
+import { PreparedCache, type CacheStats } from './prepared-cache.js';
+import { RewriteError, rewriteCore, type RewriteOptions } from './rewrite/index.js';
 import { splitComponent, type SplitComponent } from './split-component.js';
 import type { ChildImports, Component, ComponentInstance, CoreModuleInfo } from './types.js';
 import { wasmKind } from './wasm-kind.js';
@@ -25,7 +30,13 @@ type Variant =
 /** What the engine keeps per component hash. */
 interface Loaded {
   readonly component: Component;
-  readonly split: SplitComponent;
+  /** jco's glue, on the glue path. */
+  readonly glue: string | undefined;
+  /**
+   * The component taken apart by jco: at hand after validating it; after a cache hit, split only
+   * when a core module is missing from the cache (a new memory cap, a damaged entry).
+   */
+  readonly split: () => Promise<SplitComponent>;
   /** By memory cap in MiB (0 when the engine does not rewrite). */
   readonly variants: Map<number, Promise<Variant>>;
   /** Settled variants, for synchronous instantiation. */
@@ -43,6 +54,14 @@ export interface EngineOptions {
    * what isolation needs). `false` runs them as they are: for measuring what metering costs.
    */
   readonly rewrite?: boolean;
+  /**
+   * Where validated components and rewritten core modules are kept across processes, so that
+   * loading the same bytes again imports neither jco nor binaryen (README.md): `'default'` is a
+   * directory (`$ROMHOST_CACHE`, else `$XDG_CACHE_HOME/romhost` or `~/.cache/romhost`;
+   * `ROMHOST_CACHE=off` turns it off); or any EngineCache. Absent or `false`: none, the engine
+   * keeps what it prepared in memory only.
+   */
+  readonly cache?: EngineCache | 'default' | false;
 }
 
 export interface EngineStats {
@@ -62,9 +81,11 @@ export class Engine {
   readonly #modules = new ModuleCache();
   readonly #components = new Map<string, Promise<Loaded>>();
   readonly #loaded = new WeakMap<Component, Loaded>();
+  readonly #cache: PreparedCache | undefined;
 
   constructor(options: EngineOptions = {}) {
     this.#options = options;
+    this.#cache = preparedCache(options.cache);
   }
 
   /**
@@ -100,6 +121,11 @@ export class Engine {
     return { components: this.#components.size, compiledModules: this.#modules.size };
   }
 
+  /** How the persistent cache served this engine, or undefined when it has none. */
+  cacheStats(): CacheStats | undefined {
+    return this.#cache?.stats();
+  }
+
   async #validate(bytes: Uint8Array, hash: string, label: string): Promise<Loaded> {
     switch (wasmKind(bytes)) {
       case 'not-wasm':
@@ -109,25 +135,30 @@ export class Engine {
       case 'component':
         break;
     }
-    const split = await splitComponent(bytes).catch((e: unknown) =>
-      fail('invalid-component', { file: label, reason: firstLine(e) }, e),
-    );
-    const world = checkWorld(split, label);
-    const coreModules: CoreModuleInfo[] = [...split.coreModules].map(([name, b]) => ({ name, hash: sha256(b), size: b.length }));
+    // Only what validated is ever put in the cache: a component found there needs no check again.
+    const callPathOption = this.#options.callPath ?? 'auto';
+    const cached = await this.#cache?.component(hash, callPathOption);
+    if (cached) {
+      // A copy, taken now: the caller may reuse its buffer before a new memory cap needs the split.
+      const own = bytes.slice();
+      return fromRecord(cached, hash, label, once(() => split(own, label)));
+    }
+    const fresh = await split(bytes, label);
+    const world = checkWorld(fresh, label);
+    const coreModules: CoreModuleInfo[] = [...fresh.coreModules].map(([name, b]) => ({ name, hash: sha256(b), size: b.length }));
     // The call path is the same for every cap: decided on the modules as they are.
     const originals = new Map<string, WebAssembly.Module>();
-    for (const [name, b] of split.coreModules) originals.set(name, await compile(b, label));
+    for (const [name, b] of fresh.coreModules) originals.set(name, await compile(b, label));
     const fast = this.#options.callPath === 'glue' ? { reason: 'the engine was asked for jco glue' } : fastPathMain(originals);
-    const component: Component = {
-      hash,
-      label,
+    const record: ComponentRecord = {
       size: bytes.length,
       imports: world.imports,
       exports: world.exports,
       coreModules,
-      ...('main' in fast ? { callPath: 'fast', fastMain: fast.main } : { callPath: 'glue', glueReason: fast.reason }),
+      ...('main' in fast ? { callPath: 'fast', fastMain: fast.main } : { callPath: 'glue', glueReason: fast.reason, glue: fresh.glue }),
     };
-    return { component, split, variants: new Map(), ready: new Map() };
+    await this.#cache?.putComponent(hash, callPathOption, record);
+    return fromRecord(record, hash, label, () => Promise.resolve(fresh));
   }
 
   #variant(loaded: Loaded, memoryMib: number): Promise<Variant> {
@@ -146,30 +177,69 @@ export class Engine {
 
   /** Rewrites (for fuel, call depth and the memory cap) and compiles the modules a call path needs. */
   async #prepare(loaded: Loaded, capMib: number): Promise<Variant> {
-    const { component, split } = loaded;
-    const needed = component.fastMain === undefined ? [...split.coreModules.keys()] : [component.fastMain];
+    const { component } = loaded;
+    const needed = component.coreModules.filter((m) => component.fastMain === undefined || m.name === component.fastMain);
     const compiled = new Map<string, WebAssembly.Module>();
-    for (const name of needed) {
-      const original = split.coreModules.get(name)!;
-      const info = component.coreModules.find((m) => m.name === name)!;
-      compiled.set(name, await this.#modules.compile(`${info.hash}/${capMib}`, () => this.#rewrite(original, capMib, component.label, name)));
+    for (const info of needed) {
+      compiled.set(info.name, await this.#modules.compile(`${info.hash}/${capMib}`, () => this.#coreBytes(loaded, info, capMib)));
     }
     if (component.fastMain !== undefined) return { path: 'fast', main: compiled.get(component.fastMain)! };
-    return { path: 'glue', modules: compiled, instantiate: await loadGlue(split.glue) };
+    if (loaded.glue === undefined) throw new Error(`component ${component.label} is on the glue path without glue`);
+    return { path: 'glue', modules: compiled, instantiate: await loadGlue(loaded.glue) };
   }
 
-  async #rewrite(bytes: Uint8Array, capMib: number, label: string, module: string): Promise<Uint8Array> {
-    if (this.#options.rewrite === false) return bytes;
-    try {
-      return await rewriteCore(bytes, { fuel: true, maxCallDepth: MAX_CALL_DEPTH, maxMemoryPages: (capMib * 1024 * 1024) / PAGE });
-    } catch (e) {
-      if (e instanceof RewriteError) fail('core-module-refused', { file: label, module, reason: e.message }, e);
-      throw e;
-    }
+  /** A core module's bytes as they are compiled: from the cache, else rewritten (and cached). */
+  async #coreBytes(loaded: Loaded, info: CoreModuleInfo, capMib: number): Promise<Uint8Array> {
+    const options = this.#rewriteOptions(capMib);
+    // The key holds every option the rewrite was given (and the cache key the rewrite's code).
+    const settings = options === undefined ? 'as-is' : JSON.stringify(options);
+    const cached = await this.#cache?.module(info.hash, settings);
+    if (cached) return cached;
+    const original = (await loaded.split()).coreModules.get(info.name)!;
+    const bytes = options === undefined ? original : await rewrite(original, options, loaded.component.label, info.name);
+    await this.#cache?.putModule(info.hash, settings, bytes);
+    return bytes;
+  }
+
+  /** What the rewrite is told for a memory cap; undefined when the engine does not rewrite. */
+  #rewriteOptions(capMib: number): RewriteOptions | undefined {
+    if (this.#options.rewrite === false) return undefined;
+    return { fuel: true, maxCallDepth: MAX_CALL_DEPTH, maxMemoryPages: (capMib * 1024 * 1024) / PAGE };
   }
 
   #capKey(memoryMib: number): number {
     return this.#options.rewrite === false ? 0 : memoryMib;
+  }
+}
+
+function preparedCache(option: EngineOptions['cache']): PreparedCache | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option !== 'default') return new PreparedCache(option, 'passed in EngineOptions.cache');
+  const dir = defaultCacheDir();
+  return dir === undefined ? undefined : new PreparedCache(new DirectoryCache(dir), dir);
+}
+
+function fromRecord(record: ComponentRecord, hash: string, label: string, split: () => Promise<SplitComponent>): Loaded {
+  const { glue, ...rest } = record;
+  return { component: { hash, label, ...rest }, glue, split, variants: new Map(), ready: new Map() };
+}
+
+/** jco's split, its refusal as a typed error. */
+function split(bytes: Uint8Array, label: string): Promise<SplitComponent> {
+  return splitComponent(bytes).catch((e: unknown) => fail('invalid-component', { file: label, reason: firstLine(e) }, e));
+}
+
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= f());
+}
+
+async function rewrite(bytes: Uint8Array, options: RewriteOptions, label: string, module: string): Promise<Uint8Array> {
+  try {
+    return await rewriteCore(bytes, options);
+  } catch (e) {
+    if (e instanceof RewriteError) fail('core-module-refused', { file: label, module, reason: e.message }, e);
+    throw e;
   }
 }
 

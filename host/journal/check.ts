@@ -4,6 +4,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { compareCodeUnits } from '../code-unit-order.js';
 import { fail } from '../errors.js';
 import { loadScenario, parseScenario, type HostOptions } from '../index.js';
+import { familyOf } from '../scenario/index.js';
 import type { Divergence } from './compare.js';
 import { describeDivergence } from './describe-divergence.js';
 import type { Journal } from './read-journal.js';
@@ -86,7 +87,8 @@ export async function checkStateMachine(journal: Journal, options: CheckOptions 
   const plans: Plan[] = (only === undefined ? children : [only]).map((child) => ({
     label: `restart ${child} before each of its updates`,
     fields: { child },
-    restart: (c) => c === child,
+    // A family (`room/*`) is checked through its members (`room/42`).
+    restart: (c) => c === child || familyOf(c) === child,
   }));
   if (seed !== undefined) {
     // One generator for the whole run, drawn from in update order, which is deterministic (§3.2): the same seed restarts at the same points.

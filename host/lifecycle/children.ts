@@ -1,7 +1,8 @@
 import { Subject } from 'rxjs';
 import type { Component, Engine } from '../engine/index.js';
 import { RomhostError } from '../errors.js';
-import type { ChildSpec } from '../scenario/index.js';
+import { compareCodeUnits } from '../code-unit-order.js';
+import { familyOf, isFamily, keyOf, memberName, type ChildSpec } from '../scenario/index.js';
 import type { Router } from '../sessions/index.js';
 import {
   childFaulted,
@@ -10,10 +11,12 @@ import {
   childStarted,
   childStopped,
   dueRestarts,
+  familyChanged,
   type Fault,
   type HostState,
 } from '../state/index.js';
 import { Child } from './child.js';
+import { Families, type Family } from './families.js';
 import { Shadows, type ShadowDropReason } from './shadows.js';
 
 export type LifecycleAction = 'started' | 'restarted' | 'stopped' | 'removed' | 'swapped' | 'reconfigured' | 'faulted' | 'quarantined' | 'hibernated' | 'woken';
@@ -49,6 +52,8 @@ export class Children {
    * the update path only stamps `Child.lastUpdate`); sorted by that stamp only when too many are warm.
    */
   readonly #warm = new Set<string>();
+  /** Families (`room/*`): their members have a Child only while warm, down, or asked for by name. */
+  readonly #families = new Families();
 
   constructor(
     private readonly engine: Engine,
@@ -61,9 +66,29 @@ export class Children {
       woken: (name, step) => {
         this.#set(childHibernated(this.state.get(), name, false));
         this.#emit(step, name, 'woken');
-        this.#warm.add(name);
+        this.#warmAdd(name);
       },
+      registered: (member) => this.#families.registered(member),
+      member: (name, step) => this.#member(name, step),
     };
+  }
+
+  /**
+   * A member about to run, which has no Child: created now if the input that queued it is its
+   * first (`started`), else woken from hibernation (`woken`). Its family's counts change with it.
+   */
+  #member(name: string, step: number): Child | undefined {
+    const family = this.#families.of(name);
+    if (!family) return undefined;
+    const key = keyOf(name);
+    const created = !family.keys.has(key);
+    if (created) family.keys.add(key);
+    const child = new Child(family.memberSpec(name), family.component, this.engine, this.router.reader(name));
+    this.#children.set(name, child);
+    this.#warmAdd(name);
+    this.#syncFamily(family);
+    this.#emit(step, name, created ? 'started' : 'woken', created ? family.component.hash : undefined);
+    return child;
   }
 
   /**
@@ -73,26 +98,59 @@ export class Children {
    */
   hibernate(name: string, step: number): void {
     const child = this.get(name);
-    if (child.hibernated) return;
+    const family = this.#families.of(name);
+    if (child.hibernated) {
+      // A hibernated member asked for by name: it needs no Child.
+      if (family) this.#children.delete(name);
+      return;
+    }
     if (!child.running) throw new RomhostError('cannot-hibernate', { child: name, status: this.state.get().children[name]?.status ?? 'stopped' });
+    this.#hibernate(child, step);
+    if (family) this.#syncFamily(family);
+  }
+
+  /**
+   * Drops an instance. A member also drops its Child and its entry in the state, if it had one
+   * (a fault or a restart by hand): a hibernated member costs only its key. Its family's counts
+   * are the caller's to publish, once for many.
+   */
+  #hibernate(child: Child, step: number): void {
+    const name = child.name;
     child.hibernate();
-    this.#warm.delete(name);
+    this.#warmDelete(name);
     this.shadows.drop(name, step, 'hibernated');
-    this.#set(childHibernated(this.state.get(), name, true));
+    if (this.#families.of(name)) {
+      this.#children.delete(name);
+      if (this.state.get().children[name]) this.#set(childRemoved(this.state.get(), name));
+    } else {
+      this.#set(childHibernated(this.state.get(), name, true));
+    }
     this.#emit(step, name, 'hibernated');
   }
 
-  /** Hibernates the least recently updated children until at most `max` are warm. */
+  /**
+   * Past `max` warm children, the least recently updated hibernate, down to a tenth below `max`
+   * (`max - floor(max / 10)`): the sort of the warm set then runs once per many wakes rather than on
+   * every step of a run that wakes one child per step. Decided by update counts alone, never by time.
+   */
   coolDown(step: number, max: number): void {
     if (this.#warm.size <= max) return;
     const warm: Child[] = [];
-    for (const name of this.#warm) {
+    for (const name of [...this.#warm]) {
       const child = this.#children.get(name);
       if (child?.running) warm.push(child);
-      else this.#warm.delete(name); // gone down some other way: a fault, a kill
+      else this.#warmDelete(name); // gone down some other way: a fault, a kill
     }
+    const target = max - Math.floor(max / 10);
+    if (warm.length <= max) return;
     warm.sort((a, b) => a.lastUpdate - b.lastUpdate);
-    for (const child of warm.slice(0, Math.max(0, warm.length - max))) this.hibernate(child.name, step);
+    const touched = new Set<Family>();
+    for (const child of warm.slice(0, warm.length - target)) {
+      this.#hibernate(child, step);
+      const family = this.#families.of(child.name);
+      if (family) touched.add(family);
+    }
+    for (const family of touched) this.#syncFamily(family);
   }
 
   /** The children by name, for the router's step loop. */
@@ -100,24 +158,73 @@ export class Children {
     return this.#children;
   }
 
+  /**
+   * A child by name: a static child, or a family member (`room/42`), which gets a Child, hibernated,
+   * if it has none (so that it can be killed, restarted or looked at by name).
+   */
   get(name: string): Child {
     const child = this.#children.get(name);
-    if (!child) throw new RomhostError('unknown-child', { child: name, known: [...this.#children.keys()] });
-    return child;
+    if (child) return child;
+    const family = this.#families.of(name);
+    if (family?.keys.has(keyOf(name))) {
+      const member = new Child(family.memberSpec(name), family.component, this.engine, this.router.reader(name));
+      member.hibernate();
+      this.#children.set(name, member);
+      return member;
+    }
+    const known = [...this.#children.keys()].filter((n) => familyOf(n) === undefined);
+    throw new RomhostError('unknown-child', { child: name, known: [...known, ...this.#families.names()].sort(compareCodeUnits) });
   }
 
-  /** A new child, started on the ROMs that are there. */
+  /** The family a name is a member of, if it is one. */
+  familyOf(name: string): Family | undefined {
+    return this.#families.of(name);
+  }
+
+  /** A new child, started on the ROMs that are there; a new family starts no member. */
   create(spec: ChildSpec, component: Component, step: number): void {
+    if (isFamily(spec.name)) {
+      const patterns = this.router.table.patterns.filter((p) => p.family === spec.name && p.creates).map((p) => p.pattern);
+      const family = this.#families.add(spec, component, patterns, this.router.sources());
+      this.#syncFamily(family);
+      this.#emit(step, spec.name, 'started', component.hash);
+      return;
+    }
     const child = new Child(spec, component, this.engine, this.router.reader(spec.name));
     this.#children.set(spec.name, child);
     this.#start(child, step, 'new');
   }
 
+  /** A family's members with a Child (warm, down, or asked for by name), in name order. */
+  #membersWithChild(family: Family): Child[] {
+    return [...this.#children.values()].filter((c) => familyOf(c.name) === family.name).sort((a, b) => compareCodeUnits(a.name, b.name));
+  }
+
+  /** Drops every member's Child and state entry: they are all hibernated now, or gone. */
+  #dropMembers(family: Family, step: number, reason: ShadowDropReason): void {
+    for (const child of this.#membersWithChild(family)) {
+      child.stop();
+      this.#warmDelete(child.name);
+      this.#children.delete(child.name);
+      this.shadows.drop(child.name, step, reason);
+      if (this.state.get().children[child.name]) this.#set(childRemoved(this.state.get(), child.name));
+    }
+  }
+
   /** A child the scenario no longer names: stopped, and its reports forgotten. */
   remove(name: string, step: number): void {
+    const family = this.#families.get(name);
+    if (family) {
+      this.#dropMembers(family, step, 'removed');
+      for (const key of family.keys) for (const report of family.spec.reports) this.router.delete(`${memberName(name, key)}/${report}`);
+      this.#families.delete(name);
+      this.#set(familyChanged(this.state.get(), name, undefined));
+      this.#emit(step, name, 'removed');
+      return;
+    }
     const child = this.get(name);
     child.stop();
-    this.#warm.delete(name);
+    this.#warmDelete(name);
     this.#children.delete(name);
     for (const report of child.spec.reports) this.router.delete(`${name}/${report}`);
     this.#set(childRemoved(this.state.get(), name));
@@ -128,8 +235,10 @@ export class Children {
   /** Stops a child; its last reports stay as they were, and it stays down until restarted. */
   kill(name: string, step: number): void {
     this.get(name).stop();
-    this.#warm.delete(name);
+    this.#warmDelete(name);
+    this.#track(name, step);
     this.#set(childStopped(this.state.get(), name));
+    this.#syncFamilyOf(name);
     this.#emit(step, name, 'stopped');
     this.shadows.drop(name, step, 'killed');
   }
@@ -144,6 +253,16 @@ export class Children {
 
   /** A scenario change that the running instance cannot follow: a new instance on the new spec. */
   replace(spec: ChildSpec, component: Component, step: number): void {
+    const family = this.#families.get(spec.name);
+    if (family) {
+      // Every member hibernates, to wake on the new spec at its next input: a million restarts at once would be no step.
+      this.#dropMembers(family, step, 'replaced');
+      family.spec = spec;
+      family.component = component;
+      this.#syncFamily(family);
+      this.#emit(step, spec.name, 'restarted', component.hash);
+      return;
+    }
     this.get(spec.name).stop();
     const child = new Child(spec, component, this.engine, this.router.reader(spec.name));
     this.#children.set(spec.name, child);
@@ -153,6 +272,17 @@ export class Children {
 
   /** A scenario change the running instance can follow: new config ROMs are delivered as changes. */
   reconfigure(spec: ChildSpec, changedConfig: readonly string[], step: number): void {
+    const family = this.#families.get(spec.name);
+    if (family) {
+      // Warm members get the new config as a change; hibernated ones read it when they wake.
+      family.spec = spec;
+      for (const child of this.#membersWithChild(family)) {
+        child.reconfigure(family.memberSpec(child.name));
+        if (child.running) this.router.queueChanged(child.name, changedConfig);
+      }
+      this.#emit(step, spec.name, 'reconfigured');
+      return;
+    }
     const child = this.get(spec.name);
     child.reconfigure(spec);
     this.shadows.reconfigure(spec);
@@ -167,6 +297,11 @@ export class Children {
    * had goes (`dropped`, for `reason`).
    */
   swap(name: string, component: Component, step: number, reason: ShadowDropReason = 'swapped'): void {
+    if (this.#families.get(name) || this.#families.of(name)) {
+      // A member runs its family's component, which only a scenario names: it would lose a swap at its next hibernation.
+      const reason = "a family's members all run the component the scenario gives the family: apply a scenario that names another";
+      throw new RomhostError('swap-failed', { child: name, component: component.label, reason });
+    }
     const old = this.get(name);
     const candidate = new Child(old.spec, component, this.engine, this.router.reader(name));
     let submitted;
@@ -179,7 +314,7 @@ export class Children {
     }
     old.stop();
     this.#children.set(name, candidate);
-    this.#warm.add(name);
+    this.#warmAdd(name);
     this.#set(childStarted(this.state.get(), name, component, 'by-hand', step));
     this.#emit(step, name, 'swapped', component.hash);
     this.shadows.drop(name, step, reason);
@@ -206,7 +341,9 @@ export class Children {
     if (fault.child === undefined) return;
     const child = this.#children.get(fault.child);
     if (!child) return;
-    this.#warm.delete(fault.child);
+    this.#warmDelete(fault.child);
+    this.#syncFamilyOf(fault.child);
+    this.#track(fault.child, fault.step);
     this.#set(childFaulted(this.state.get(), { ...fault, child: fault.child }, child.spec.restart));
     const now = this.state.get().children[fault.child];
     this.#emit(fault.step, fault.child, now?.status === 'quarantined' ? 'quarantined' : 'faulted');
@@ -235,8 +372,43 @@ export class Children {
       this.onFault(this.router.fault(step, e, child.name));
       return;
     }
-    this.#warm.add(child.name);
+    this.#warmAdd(child.name);
+    this.#syncFamilyOf(child.name);
     this.router.queueStart(child.name);
+  }
+
+  /** A member shows in the state by name from its first fault, kill or restart by hand until it next hibernates. */
+  #track(name: string, step: number): void {
+    const family = this.#families.of(name);
+    if (!family || this.state.get().children[name]) return;
+    this.#set(childStarted(this.state.get(), name, family.component, 'new', step));
+  }
+
+  /** The warm set, and the warm count of a member's family with it (which the caller publishes: #syncFamily). */
+  #warmAdd(name: string): void {
+    if (this.#warm.has(name)) return;
+    this.#warm.add(name);
+    const family = this.#families.of(name);
+    if (family) family.warm += 1;
+  }
+
+  #warmDelete(name: string): void {
+    if (!this.#warm.delete(name)) return;
+    const family = this.#families.of(name);
+    if (family) family.warm -= 1;
+  }
+
+  #syncFamilyOf(name: string): void {
+    const family = this.#families.of(name);
+    if (family) this.#syncFamily(family);
+  }
+
+  /** Publishes a family's counts and component in the state, if they changed. */
+  #syncFamily(family: Family): void {
+    const now = family.state();
+    const was = this.state.get().families?.[family.name];
+    if (was && was.members === now.members && was.warm === now.warm && was.component === now.component) return;
+    this.#set(familyChanged(this.state.get(), family.name, now));
   }
 
   #set(next: HostState): void {

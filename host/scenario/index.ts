@@ -8,3 +8,6 @@ export { formatSource } from './source.js';
 export type { Scenario, ChildSpec, ComponentRef, RomSource, Limits, RestartPolicy } from './types.js';
 export { childChanges } from './child-changes.js';
 export type { ChildChanges, PlacedChild } from './child-changes.js';
+/** Families (`room/*`) and their members (`room/42`): names and the `*` patterns of their routes. */
+export { familyOf, isFamily, keyOf, matchPattern, memberName, resolvePattern, sourcePattern } from './families.js';
+export type { SourcePattern } from './families.js';

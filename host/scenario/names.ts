@@ -28,6 +28,21 @@ const INPUT_SEGMENT = '[A-Za-z0-9._-]+';
 /** An input's name: segments joined by '/', as in `room/1/msg`. */
 export const INPUT_NAME = `${INPUT_SEGMENT}(?:/${INPUT_SEGMENT})*`;
 
+/**
+ * A family member's key: one segment of an input's name (`42` in `input/room/42/msg`), so that
+ * any input a family's pattern matches names a valid member.
+ */
+export const MEMBER_KEY = INPUT_SEGMENT;
+
+/** The wildcard of a family: its name ends in it (`room/*`), and its routes name the member by it. */
+export const WILDCARD = '*';
+
+/** A family's name: a child name and `/*`. Its members are called `room/KEY`. */
+export const FAMILY_NAME = `${CHILD_NAME}/\\*`;
+
+/** An input's name in a family's route: segments of which some may be `*` (the reference check allows one). */
+export const INPUT_PATTERN = `(?:${INPUT_SEGMENT}|\\*)(?:/(?:${INPUT_SEGMENT}|\\*))*`;
+
 /** The whole-string regular expression of a pattern above. */
 export function anchored(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`);

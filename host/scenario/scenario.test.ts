@@ -261,7 +261,7 @@ describe('errors name file, line and field', () => {
     ['an empty input name part', child('    roms: { p: input/room//msg }'), 'scenario.yaml:6: child "a": rom "p": expected a source: CHILD/REPORT, input/NAME or host/state (an input\'s NAME uses letters, digits, \'.\', \'_\', \'-\' and \'/\', with no empty part), got "input/room//msg"'],
     ['a config route', child('    roms: { p: config/p }'), 'scenario.yaml:6: child "a": rom "p": expected a source: CHILD/REPORT, input/NAME or host/state (inline values go under config:, not roms:), got "config/p"'],
     ['a reserved child name', yaml(...head, '  input:', '    component: c'), 'scenario.yaml:4: child "input": input, host and config are reserved names (they would clash with sources): choose another'],
-    ['a bad child name', yaml(...head, '  my child:', '    component: c'), 'scenario.yaml:4: child "my child": the name may use only letters, digits, \'_\' and \'-\', and must start with a letter or digit'],
+    ['a bad child name', yaml(...head, '  my child:', '    component: c'), 'scenario.yaml:4: child "my child": the name may use only letters, digits, \'_\' and \'-\', and must start with a letter or digit; a family is NAME/* (e.g. room/*)'],
     ['a bad component name', yaml('components:', '  lib/c: c.wasm', 'children: {}'), 'scenario.yaml:2: component "lib/c": the name may use only letters, digits, \'_\' and \'-\', and must start with a letter or digit'],
     ['a bad ROM name', child('    roms:', '      "my rom": input/x'), 'scenario.yaml:7: child "a": rom "my rom": a local ROM name may use only letters, digits, \'.\', \'_\' and \'-\', and must start with a letter or digit'],
     ['a __proto__ ROM', child('    roms:', '      __proto__: input/x'), 'scenario.yaml:7: child "a": rom "__proto__": this name is not allowed (JavaScript objects cannot hold it): choose another'],
@@ -371,10 +371,17 @@ test('the public face exports exactly these values', async () => {
     'DEFAULT_LIMITS',
     'DEFAULT_RESTART',
     'childChanges',
+    'familyOf',
     'formatSource',
+    'isFamily',
+    'keyOf',
     'loadScenario',
+    'matchPattern',
+    'memberName',
     'parseScenario',
+    'resolvePattern',
     'scenarioJsonSchema',
+    'sourcePattern',
   ]);
 });
 

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Limits, RestartPolicy } from './types.js';
 import { DEFAULT_LIMITS, DEFAULT_RESTART } from './limits.js';
-import { CHILD_NAME, NAME, REPORT_NAME, RESERVED_CHILD_NAMES, ROM_NAME, anchored } from './names.js';
+import { CHILD_NAME, FAMILY_NAME, NAME, REPORT_NAME, RESERVED_CHILD_NAMES, ROM_NAME, anchored } from './names.js';
 import { SOURCE, sourceExpectation } from './source.js';
 import { didYouMean } from './nearest-name.js';
 
@@ -83,11 +83,11 @@ const componentName = z.string().regex(anchored(NAME), {
 /** `input, host and config` */
 const RESERVED_LIST = RESERVED_CHILD_NAMES.join(', ').replace(/, ([^,]*)$/, ' and $1');
 
-const childName = z.string().regex(anchored(CHILD_NAME), {
+const childName = z.string().regex(anchored(`${CHILD_NAME}|${FAMILY_NAME}`), {
   error: (issue) =>
-    RESERVED_CHILD_NAMES.includes(String(issue.input))
+    RESERVED_CHILD_NAMES.includes(String(issue.input).replace(/\/\*$/, ''))
       ? `${RESERVED_LIST} are reserved names (they would clash with sources): choose another`
-      : "the name may use only letters, digits, '_' and '-', and must start with a letter or digit",
+      : "the name may use only letters, digits, '_' and '-', and must start with a letter or digit; a family is NAME/* (e.g. room/*)",
 });
 
 const romName = z.string().regex(anchored(ROM_NAME), {
@@ -97,7 +97,10 @@ const romName = z.string().regex(anchored(ROM_NAME), {
 const source = z
   .string({ error: (issue) => sourceExpectation(issue.input) })
   .regex(anchored(SOURCE), { error: (issue) => sourceExpectation(issue.input) })
-  .meta({ description: 'CHILD/REPORT (another child\'s report), input/NAME (an input) or host/state (the host\'s report).' });
+  .meta({
+    description:
+      "CHILD/REPORT (another child's report), input/NAME (an input) or host/state (the host's report); FAMILY/KEY/REPORT (a family member's report); in a family's routes, * stands for the member's key (input/room/*/msg, room/*/state).",
+  });
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -152,7 +155,10 @@ export const scenarioFileSchema = fields(
       .meta({ description: 'Component name → path of its .wasm file. Many children may share one.' }),
     children: z
       .record(childName, child, { error: 'expected a map of child name to child' })
-      .meta({ description: 'Child name → the component it runs, its routes and its reports.' }),
+      .meta({
+        description:
+          'Child name → the component it runs, its routes and its reports. A name NAME/* is a family: members NAME/KEY are created on the first input that addresses them.',
+      }),
     limits: limits.optional().meta({ description: 'Limits for every child (each may override them).' }),
     restart: restart
       .optional()

@@ -1,8 +1,13 @@
 import type { RomSource } from './types.js';
-import { CHILD_NAME, INPUT_NAME, REPORT_NAME, anchored } from './names.js';
+import { CHILD_NAME, INPUT_PATTERN, MEMBER_KEY, REPORT_NAME, anchored } from './names.js';
 
-/** What a route may name: `CHILD/REPORT`, `input/NAME` or `host/state`. */
-export const SOURCE = `input/${INPUT_NAME}|host/state|${CHILD_NAME}/${REPORT_NAME}`;
+/**
+ * What a route may name: `CHILD/REPORT`, `input/NAME` or `host/state`; and for families,
+ * `FAMILY/KEY/REPORT` (a member's report) and, in a family's own routes, sources with a `*`
+ * segment for the member's key (`room/STAR/state`, `input/room/STAR/msg`, STAR being `*`).
+ * Where a `*` may stand is the reference check's to say (check-references.ts).
+ */
+export const SOURCE = `input/${INPUT_PATTERN}|host/state|${CHILD_NAME}/(?:${MEMBER_KEY}/|\\*/)?${REPORT_NAME}`;
 const SOURCE_RE = anchored(SOURCE);
 
 export function isSource(text: string): boolean {
@@ -20,13 +25,15 @@ export function sourceExpectation(text: unknown): string {
   return general;
 }
 
-/** The source a route names. `text` must have passed `isSource`. */
+/**
+ * The source a route names. `text` must have passed `isSource`. A report's name holds no '/', so
+ * the child is everything before the last one: `room/42` (a member) in `room/42/count`.
+ */
 export function parseSource(text: string): RomSource {
   if (text === 'host/state') return { kind: 'host-state' };
-  const slash = text.indexOf('/');
-  const head = text.slice(0, slash);
-  const tail = text.slice(slash + 1);
-  return head === 'input' ? { kind: 'input', name: tail } : { kind: 'report', child: head, report: tail };
+  if (text.startsWith('input/')) return { kind: 'input', name: text.slice('input/'.length) };
+  const slash = text.lastIndexOf('/');
+  return { kind: 'report', child: text.slice(0, slash), report: text.slice(slash + 1) };
 }
 
 /** The route text of a source: `parseSource(formatSource(s))` equals `s`. */

@@ -2,9 +2,10 @@ import { concat, defer, filter, map, of, Subject, type Observable } from 'rxjs';
 import { RomhostError } from '../errors.js';
 import type { Child, Submitted } from '../lifecycle/index.js';
 import { compareCodeUnits } from '../code-unit-order.js';
+import { familyOf, keyOf, matchPattern, memberName, resolvePattern } from '../scenario/index.js';
 import type { Fault } from '../state/index.js';
 import { DirtyQueue } from './dirty-queue.js';
-import type { RouteTable } from './route-table.js';
+import { EMPTY_TABLE, type Route, type RouteTable, type Subscriber } from './route-table.js';
 
 /** A report whose value changed. */
 export interface ReportChange {
@@ -43,6 +44,14 @@ export interface ShadowHook {
 export interface ActivityHook {
   /** A hibernating child is about to wake: a fresh instance, started on its ROMs. */
   woken(child: string, step: number): void;
+  /** Whether a family member exists (created, and its family still there): a report's pattern reaches only members that do. */
+  registered(member: string): boolean;
+  /**
+   * A member queued by a change of its ROMs that has no Child (never created, or hibernated,
+   * which keeps none): its Child, not started yet, the lifecycle having recorded its creation or
+   * waking; undefined when it can be neither (its family is gone).
+   */
+  member(name: string, step: number): Child | undefined;
 }
 
 /**
@@ -58,7 +67,7 @@ export class Router {
   readonly #changes = new Subject<SourceValue>();
   /** Every fault of the step under way, wherever it was raised. */
   #stepFaults: Fault[] = [];
-  #table: RouteTable = { subscribers: new Map(), routes: new Map() };
+  #table: RouteTable = EMPTY_TABLE;
   /** Set by the lifecycle, which owns the shadows. */
   shadows: ShadowHook | undefined;
   /** Set by the lifecycle: hears of each update (what is warm, most recently used last) and wakes hibernating children. */
@@ -94,6 +103,11 @@ export class Router {
     return this.#values.get(source);
   }
 
+  /** Every source with a value, in no particular order: for a scan that orders nothing (families.ts). */
+  sources(): IterableIterator<string> {
+    return this.#values.keys();
+  }
+
   /** Every source with a value, sorted by key. */
   values(): [string, Uint8Array][] {
     return [...this.#values].sort(([a], [b]) => compareCodeUnits(a, b));
@@ -101,6 +115,15 @@ export class Router {
 
   /** What `rom.read` sees for `child`: its local names, resolved through the current table. */
   reader(child: string): (name: string) => Uint8Array | undefined {
+    const family = familyOf(child);
+    if (family !== undefined) {
+      const key = keyOf(child);
+      // A member's routes are its family's, with its key for the `*`: resolved per read, nothing kept per member.
+      return (name) => {
+        const route = this.#table.families.get(family)?.routes.get(name);
+        return route === undefined || route instanceof Uint8Array ? route : this.#values.get(resolvePattern(route, key));
+      };
+    }
     return (name) => {
       const route = this.#table.routes.get(child)?.get(name);
       return typeof route === 'string' ? this.#values.get(route) : route;
@@ -114,7 +137,31 @@ export class Router {
     this.#values.set(source, content);
     if (this.#changes.observed) this.#changes.next({ source, content });
     const subscribers = this.#table.subscribers.get(source);
+    // Families are matched by pattern: no table holds a member's routes (there may be millions).
+    if (this.#table.patterns.length > 0 && this.#fanOutToMembers(source, subscribers)) return true;
     if (subscribers) for (const s of subscribers) this.#queue.mark(s.child, s.rom);
+    return true;
+  }
+
+  /**
+   * Queues the members a source feeds through their families' patterns, with the static
+   * subscribers, all in fan-out order (by child name, then local name). False when no member
+   * matched, and nothing was queued.
+   */
+  #fanOutToMembers(source: string, subscribers: readonly Subscriber[] | undefined): boolean {
+    let members: Subscriber[] | undefined;
+    for (const p of this.#table.patterns) {
+      const key = matchPattern(p.pattern, source);
+      if (key === undefined) continue;
+      const child = memberName(p.family, key);
+      // An input creates the member it addresses; a report reaches only one that exists.
+      if (!p.creates && this.activity?.registered(child) !== true) continue;
+      (members ??= []).push({ child, rom: p.rom });
+    }
+    if (members === undefined) return false;
+    const all = subscribers ? [...subscribers, ...members] : members;
+    all.sort((a, b) => compareCodeUnits(a.child, b.child) || compareCodeUnits(a.rom, b.rom));
+    for (const s of all) this.#queue.mark(s.child, s.rom);
     return true;
   }
 
@@ -126,7 +173,15 @@ export class Router {
   /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
   startNames(child: string): string[] {
     const names: string[] = [];
-    for (const [rom, route] of this.#table.routes.get(child) ?? []) {
+    const family = familyOf(child);
+    if (family !== undefined) {
+      const key = keyOf(child);
+      for (const [rom, route] of this.#table.families.get(family)?.routes ?? []) {
+        if (route instanceof Uint8Array || this.#values.has(resolvePattern(route, key))) names.push(rom);
+      }
+      return names;
+    }
+    for (const [rom, route] of this.#table.routes.get(child) ?? new Map<string, Route>()) {
       if (typeof route !== 'string' || this.#values.has(route)) names.push(rom);
     }
     return names;
@@ -169,16 +224,25 @@ export class Router {
     // The children updated in the second half of the budget: those still at it form the cycle.
     const late: string[] = [];
     for (let item = this.#queue.take(); item; item = this.#queue.take()) {
-      const child = children.get(item.child);
+      let child = children.get(item.child);
       // A hibernating child wakes for a change of its ROMs; one that is down stays down.
-      const waking = child?.hibernated === true;
-      if (!child || (!child.running && !waking)) continue;
+      let waking = child?.hibernated === true;
+      // A family member with no Child: the input that addresses it creates it, or it hibernated (which keeps none).
+      const member = !child && this.#table.families.size > 0 && this.#table.families.has(familyOf(item.child) ?? '');
+      if (!member && (!child || (!child.running && !waking))) continue;
       if (updates === budget) {
         this.#queue.clear();
         const cycle = [...new Set(late)].sort(compareCodeUnits);
         onFault(this.fault(step, new RomhostError('cycle', { step, updates: budget, children: cycle })));
         break;
       }
+      if (member) {
+        // The lifecycle records its creation or waking, and hands over its Child, to be started here.
+        child = this.activity?.member(item.child, step);
+        if (!child) continue;
+        waking = true;
+      }
+      child = child!;
       updates += 1;
       if (updates > budget / 2) late.push(child.name);
       let submitted;
@@ -186,8 +250,8 @@ export class Router {
       try {
         if (waking || restartBeforeUpdate?.(child.name, step)) {
           // A fresh instance whose start update, with every routed ROM, stands in for this one.
-          if (waking) this.activity?.woken(child.name, step);
-          else child.stop();
+          if (!waking) child.stop();
+          else if (!member) this.activity?.woken(child.name, step);
           child.start();
           changed = this.startNames(child.name);
         }

@@ -59,6 +59,23 @@ export interface Applied {
   readonly reconfigured: readonly string[];
 }
 
+/**
+ * A family of children (`room/*`): how many members it has and how many are warm. Its members
+ * are not listed one by one (there may be millions): only one that faulted, was killed or was
+ * restarted by hand appears in `HostState.children`, under its name (`room/42`), until it next
+ * hibernates (docs/lifecycle.md, Families).
+ */
+export interface FamilyState {
+  readonly name: string;
+  /** SHA-256 of the component its members run. */
+  readonly component: string;
+  readonly callPath: CallPath;
+  /** Members created so far (each by the first input that addressed it), hibernated or not. */
+  readonly members: number;
+  /** Members with an instance. */
+  readonly warm: number;
+}
+
 /** The host as an immutable snapshot: a new object after every step that changed it. */
 export interface HostState {
   /** Steps run so far: the host's only clock. */
@@ -67,6 +84,8 @@ export interface HostState {
   readonly applied?: Applied;
   /** By child name, in name order. */
   readonly children: Readonly<Record<string, ChildState>>;
+  /** By family name (`room/*`), in name order; absent while the scenario has none. */
+  readonly families?: Readonly<Record<string, FamilyState>>;
 }
 
 export const EMPTY_STATE: HostState = { step: 0, children: {} };

@@ -1,5 +1,5 @@
 export { EMPTY_STATE } from './host-state.js';
-export type { Applied, ChildState, ChildStatus, Fault, HostState, ShadowState } from './host-state.js';
+export type { Applied, ChildState, ChildStatus, FamilyState, Fault, HostState, ShadowState } from './host-state.js';
 export { stateReport } from './state-report.js';
 export {
   childFaulted,
@@ -8,6 +8,7 @@ export {
   childStarted,
   childStopped,
   dueRestarts,
+  familyChanged,
   scenarioApplied,
   shadowChanged,
   stepTaken,

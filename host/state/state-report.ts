@@ -7,7 +7,8 @@ import type { HostState } from './host-state.js';
  * nobody on ordinary steps, and replays give the same bytes. The scenario's file is left out: its
  * path differs from machine to machine. So are shadows (`ChildState.shadow`): this ROM is routed to
  * children, and a shadow must change nothing they see, so that a run with one and its replay
- * without it (a journal does not record shadows) agree byte for byte.
+ * without it (a journal does not record shadows) agree byte for byte. A family (`room/*`) shows as
+ * its counts, and only its members that faulted or were killed or restarted show by name.
  */
 export function stateReport(state: HostState): Uint8Array {
   const children = Object.fromEntries(
@@ -29,5 +30,11 @@ export function stateReport(state: HostState): Uint8Array {
     restarted: state.applied.restarted,
     reconfigured: state.applied.reconfigured,
   };
-  return new TextEncoder().encode(JSON.stringify({ children, ...(applied ? { applied } : {}) }));
+  // A family is one line however many members it has: members and warm counts, never a list.
+  const families =
+    state.families &&
+    Object.fromEntries(
+      Object.values(state.families).map((f) => [f.name, { component: f.component, members: f.members, warm: f.warm }]),
+    );
+  return new TextEncoder().encode(JSON.stringify({ children, ...(families ? { families } : {}), ...(applied ? { applied } : {}) }));
 }

@@ -2,7 +2,7 @@ import { castDraft, produce, type Draft } from 'immer';
 import { compareCodeUnits } from '../code-unit-order.js';
 import type { RestartPolicy } from '../scenario/index.js';
 import type { CallPath } from '../engine/index.js';
-import type { Applied, ChildState, Fault, HostState, ShadowState } from './host-state.js';
+import type { Applied, ChildState, FamilyState, Fault, HostState, ShadowState } from './host-state.js';
 
 /** Pure transitions of the host state: each takes a snapshot and returns the next. */
 
@@ -86,6 +86,19 @@ export const shadowChanged = (state: HostState, name: string, shadow: ShadowStat
     if (shadow === undefined) delete child.shadow;
     else child.shadow = castDraft(shadow);
   });
+
+/**
+ * A family started, changed its counts or component (`family`), or went (`undefined`). On the
+ * path of every member's creation, waking and hibernation: frozen shallow copies, no immer.
+ */
+export function familyChanged(state: HostState, name: string, family: FamilyState | undefined): HostState {
+  const families: Record<string, FamilyState> = { ...state.families };
+  if (family === undefined) delete families[name];
+  else families[name] = Object.freeze({ ...family });
+  const next: HostState = { ...state, families: Object.freeze(state.families?.[name] === undefined ? sortedByName(families) : families) };
+  if (Object.keys(families).length === 0) delete (next as { families?: unknown }).families;
+  return Object.freeze(next);
+}
 
 /** Faulted children whose restart is due at `step`, in name order. */
 export function dueRestarts(state: HostState, step: number): string[] {
