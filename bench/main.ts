@@ -14,6 +14,7 @@ import { routeThroughput } from './route-throughput.js';
 import { fuelOverhead } from './fuel-overhead.js';
 import { languages } from './languages.js';
 import { emit, progress } from './stats.js';
+import { startupBench } from './startup.js';
 import { swapPause } from './swap-pause.js';
 import { uiLatency } from './ui-latency.js';
 
@@ -48,6 +49,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ui-latency': () => uiLatency({ root, samples: 2000, block: 100, warmup: 200 }),
   'record-overhead': () => recordOverhead({ root, chains: 1000, iterations: 150, warmup: 10, block: 10 }),
   'replay-throughput': () => replayThroughput({ root, inputs: 20000, iterations: 12, warmup: 2, block: 2 }),
+  startup: () => startupBench({ root, rounds: 5 }),
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));
