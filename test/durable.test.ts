@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createHost,
@@ -37,6 +38,7 @@ const all = async <T>(items: AsyncIterable<T>) => {
   for await (const item of items) out.push(item);
   return out;
 };
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const reportsOf = (reports: ReadonlyMap<string, Uint8Array>) => Object.fromEntries([...reports].map(([k, v]) => [k, text(v)]));
 
 /** A real store that counts its writes, and can hold them back: to see when a promise resolves. */
@@ -80,6 +82,8 @@ describe('a durable host', () => {
       const children = await all(store.children());
       expect(children.map(([name]) => name)).toEqual(['counter', 'plus-one']);
       expect(children[0]![1].component).toBe(host.state.children.counter!.component);
+      // The bytes of every component it ran, by hash.
+      for (const [, child] of children) expect(sha256(await store.component(child.component) ?? new Uint8Array())).toBe(child.component);
       await store.close();
     });
   }

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
 import { createHost, type Host, type HostOptions } from '../host.js';
 import { Recorder, type JournalEntry } from '../journal/index.js';
 import type { ChildState } from '../state/index.js';
+import { sha256 } from './memory-store.js';
 import { StoreWriter } from './store-writer.js';
 import type { Store, StoredChild } from './store.js';
 
@@ -71,6 +73,13 @@ function tapBatches(host: Host, writer: StoreWriter, accepted: number, folder?: 
     folder,
   );
   const subscriptions: Subscription[] = [host.values$.subscribe(({ source, content }) => writer.value(source, content))];
+  // The store keeps the bytes of every component a step ran, by hash: what its registry and journal name.
+  subscriptions.push(
+    host.events$.subscribe((e) => {
+      if (e.kind === 'apply') for (const ref of Object.values(e.scenario.components)) writer.component(readComponent(ref.path, e.components[ref.name]!));
+      else if (e.kind === 'swap' && e.path !== undefined) writer.component(readComponent(e.path, e.component));
+    }),
+  );
   // The registry follows host/state's children: immer keeps an unchanged child's object, so a step
   // that changed none costs one comparison of the record, and one that did, a pass over it.
   let registered: Readonly<Record<string, ChildState>> = {};
@@ -93,6 +102,12 @@ function tapBatches(host: Host, writer: StoreWriter, accepted: number, folder?: 
       for (const s of subscriptions) s.unsubscribe();
     },
   };
+}
+
+/** A component's bytes from its file, if they are still those the host loaded (an edited file is not what ran). */
+async function readComponent(path: string, hash: string): Promise<Uint8Array | undefined> {
+  const bytes = await readFile(path).catch(() => undefined);
+  return bytes && sha256(bytes) === hash ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
 }
 
 const storedChild = (child: ChildState): StoredChild => ({ component: child.component, hibernated: child.status === 'hibernated' });

@@ -8,6 +8,8 @@ interface Pending {
   values: Map<string, Uint8Array>;
   children: Map<string, StoredChild | null>;
   accepted: number | undefined;
+  /** Component bytes the batch's steps ran, read from their files: kept before the batch that names them. */
+  components: Promise<Uint8Array | undefined>[];
   /** The last step that ended: the batch covers every step up to it. */
   step: number;
 }
@@ -47,6 +49,11 @@ export class StoreWriter {
     this.#pending.accepted = count;
   }
 
+  /** A component a step ran (its bytes, once read; undefined when they could not be): kept by hash before the step's batch. */
+  component(bytes: Promise<Uint8Array | undefined>): void {
+    this.#pending.components.push(bytes);
+  }
+
   /** `step` has ended: resolves once it is durable. */
   durable(step: number): Promise<void> {
     if (this.#failed) return Promise.reject(this.#failed);
@@ -65,13 +72,15 @@ export class StoreWriter {
     if (this.#writing || this.#failed || this.#pending.step === this.#durable) return;
     const batch = this.#pending;
     this.#pending = empty(batch.step);
-    this.#writing = this.store
-      .write({
-        journal: batch.journal,
-        values: batch.values,
-        children: batch.children,
-        ...(batch.accepted === undefined ? {} : { accepted: batch.accepted }),
-      })
+    this.#writing = this.#putComponents(batch.components)
+      .then(() =>
+        this.store.write({
+          journal: batch.journal,
+          values: batch.values,
+          children: batch.children,
+          ...(batch.accepted === undefined ? {} : { accepted: batch.accepted }),
+        }),
+      )
       .then(
         () => {
           this.#durable = batch.step;
@@ -88,6 +97,10 @@ export class StoreWriter {
       });
   }
 
+  async #putComponents(components: readonly Promise<Uint8Array | undefined>[]): Promise<void> {
+    for (const bytes of await Promise.all(components)) if (bytes) await this.store.putComponent(bytes);
+  }
+
   #settle(upTo: number, error: RomhostError | undefined): void {
     while (this.#waiting.length > 0 && this.#waiting[0]!.step <= upTo) {
       const waiter = this.#waiting.shift()!;
@@ -97,5 +110,5 @@ export class StoreWriter {
   }
 }
 
-const empty = (step: number): Pending => ({ journal: [], values: new Map(), children: new Map(), accepted: undefined, step });
+const empty = (step: number): Pending => ({ journal: [], values: new Map(), children: new Map(), accepted: undefined, components: [], step });
 
