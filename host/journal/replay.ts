@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { Subscription } from 'rxjs';
 import { displayPath } from '../display-path.js';
-import { createHost, loadScenario, parseScenario, type Host, type HostOptions, type Scenario } from '../index.js';
+import { createHost, loadScenario, parseScenario, type Host, type HostOptions, type Scenario, type StepResult } from '../index.js';
 import { fail, isRomhostError } from '../errors.js';
 import { compareHeard, type Divergence, type Heard } from './compare.js';
 import { decodeBytes, type EventEntry } from './format.js';
@@ -34,31 +34,63 @@ export interface ReplayResult {
 export async function replay(journal: Journal, options: ReplayOptions = {}): Promise<ReplayResult> {
   const folder = dirname(resolve(journal.file));
   const host = createHost(options.host ?? {});
-  // What each step causes, as the host says it: the replay knows its events, and lifecycle is not compared.
+  // What the steps cause, as the host says it, in order: the replay knows its events, and lifecycle is not compared.
   const heard: Heard[] = [];
   const listening = new Subscription();
   listening.add(host.reports$.subscribe((c) => heard.push(c)));
   listening.add(host.faults$.subscribe((f) => heard.push(f)));
   let steps = 0;
   try {
-    for (const { event, caused: recorded } of journal.steps) {
+    for (let at = 0; at < journal.steps.length; ) {
+      // A run of inputs and commands the host queues at once goes in together, with no wait
+      // between steps; an apply or a swap loads components first and goes alone.
+      const end = windowEnd(journal.steps, at);
+      const window = journal.steps.slice(at, end);
       heard.length = 0;
-      try {
-        await perform(host, event, journal, folder, options);
-      } catch (e) {
-        if (isJournalError(e)) throw e;
-        return { steps, divergence: { step: event.step, event, kind: 'event', recordedText: 'ran', replayedText: (e as Error).message } };
+      const results = await Promise.all(
+        window.map(({ event }) =>
+          perform(host, event, journal, folder, options).then(
+            (r) => ({ step: (r as StepResult | undefined)?.step }),
+            (e: unknown) => ({ error: e }),
+          ),
+        ),
+      );
+      // What each step caused: the heard entries of its step number, in order.
+      let h = 0;
+      for (let i = 0; i < window.length; i++) {
+        const { event, caused: recorded } = window[i]!;
+        const result = results[i]!;
+        if ('error' in result) {
+          if (isJournalError(result.error)) throw result.error;
+          return { steps, divergence: { step: event.step, event, kind: 'event', recordedText: 'ran', replayedText: (result.error as Error).message } };
+        }
+        const from = h;
+        if (result.step !== undefined) while (h < heard.length && heard[h]!.step <= result.step) h++;
+        else h = heard.length; // an apply or swap, alone in its window
+        steps += 1;
+        options.onStep?.(steps, journal.steps.length);
+        const divergence = compareHeard(event, recorded, from === 0 && h === heard.length ? heard : heard.slice(from, h));
+        if (divergence) return { steps, divergence };
       }
-      steps += 1;
-      options.onStep?.(steps, journal.steps.length);
-      const divergence = compareHeard(event, recorded, heard);
-      if (divergence) return { steps, divergence };
+      at = end;
     }
     return { steps };
   } finally {
     listening.unsubscribe();
     await host.close();
   }
+}
+
+/** Steps a window holds at most: enough that waiting once per window costs nothing, few enough to stop soon after a divergence. */
+const WINDOW = 256;
+
+/** Where the window that starts at `at` ends: a run of events the host queues at once, or one apply or swap. */
+function windowEnd(steps: Journal['steps'], at: number): number {
+  const queuedAtOnce = (e: EventEntry) => !('apply' in e) && !('swap' in e);
+  if (!queuedAtOnce(steps[at]!.event)) return at + 1;
+  let end = at + 1;
+  while (end < steps.length && end - at < WINDOW && queuedAtOnce(steps[end]!.event)) end++;
+  return end;
 }
 
 /**
