@@ -74,6 +74,10 @@ export async function crashTrials(options: CrashTrialOptions): Promise<CrashTria
       const exit = new Promise<number | null>((done) => host.on('exit', (code) => done(code)));
       let stderr = '';
       host.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Inputs written to a host just killed fail with EPIPE: they were never accepted, and the next start resends them.
+      host.stdin.on('error', (e: NodeJS.ErrnoException) => {
+        if (!killing || e.code !== 'EPIPE') throw e;
+      });
       let killing = false;
       const kill = () => {
         killing = true;

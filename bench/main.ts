@@ -14,6 +14,8 @@ import { routeThroughput } from './route-throughput.js';
 import { fuelOverhead } from './fuel-overhead.js';
 import { languages } from './languages.js';
 import { million } from './million.js';
+import { crashBench } from './crash.js';
+import { storePut } from './store-put.js';
 import { emit, progress } from './stats.js';
 import { startupBench } from './startup.js';
 import { swapPause } from './swap-pause.js';
@@ -51,6 +53,8 @@ const benches: Record<string, () => Promise<void>> = {
   'record-overhead': () => recordOverhead({ root, chains: 1000, iterations: 150, warmup: 10, block: 10 }),
   'replay-throughput': () => replayThroughput({ root, inputs: 20000, iterations: 12, warmup: 2, block: 2 }),
   million: async () => void (await million({ root, members: Number(process.env['ROMHOST_BENCH_MEMBERS'] ?? 1_000_000), latencyInputs: 20_000, throughputInputs: 50_000, maxWarm: 10_000, seed: 8, progressEvery: 50_000 })),
+  'store-put': () => storePut({ root, steps: 5000 }),
+  crash: () => crashBench({ root, kills: 1000, inputs: 3000 }),
   startup: () => startupBench({ root, rounds: 5 }),
 };
 const chosen = process.argv.slice(2);

@@ -6,15 +6,16 @@ import { text } from './support/scenarios.js';
 /**
  * The fast path lifts and lowers the world by hand; jco's generated glue is the reference.
  * Every example runs through both on the same inputs, and every report change must agree: its
- * own session (`session.jsonl`, as `romhost run --inputs` reads it) where it has one, else
- * INPUTS published to each of its inputs.
+ * own session (`session.jsonl` or `inputs.jsonl`, as `romhost run --inputs` reads it) where it has
+ * one, else INPUTS published to each of its inputs (a family's pattern is no input name: such an
+ * example needs a session).
  */
 const examples = readdirSync('examples').map((name) => `examples/${name}/scenario.yaml`);
 const INPUTS = ['a', 'b', 'b', '7', '', '41', 'ünïcødé', 'x'.repeat(70_000), '0', 'a'];
 
 function session(file: string, inputs: readonly string[]): [name: string, value: string][] {
-  const lines = file.replace(/scenario\.yaml$/, 'session.jsonl');
-  if (!existsSync(lines)) return INPUTS.flatMap((value) => inputs.map((name): [string, string] => [name, value]));
+  const lines = ['session.jsonl', 'inputs.jsonl'].map((name) => file.replace(/scenario\.yaml$/, name)).find((f) => existsSync(f));
+  if (lines === undefined) return INPUTS.flatMap((value) => inputs.map((name): [string, string] => [name, value]));
   return readFileSync(lines, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
