@@ -75,6 +75,8 @@ const messages = {
   'unknown-source': (p: { source: string }) =>
     `"${p.source}" names no ROM or report of this host: use CHILD/REPORT, input/NAME or host/state`,
   'closed': () => `the host is closed: create a new one with createHost()`,
+  'not-a-report': (p: { source: string }) =>
+    `"${p.source}" is not a report: only a report of a child (CHILD/REPORT) comes from another host of a cluster`,
 
   // the inspector page
   'inspector-port-in-use': (p: { port: number }) =>
@@ -114,6 +116,8 @@ const messages = {
   // the store
   'store-unopenable': (p: { dir: string; reason: string }) =>
     `the store at ${p.dir} cannot be opened: ${p.reason}; give another folder with --store DIR`,
+  'store-shared': (p: { store: string; seq: number }) =>
+    `the ${p.store} was written by another writer since this one last wrote (its journal stream is past message ${p.seq}): a store serves one host at a time; give each host a store of its own (with NATS, a prefix of its own), or reopen this one to go on after the other`,
   'store-write-failed': (p: { store: string; reason: string }) =>
     `the ${p.store} could not keep a step: ${p.reason}; nothing after the last acknowledged input is durable: free the disk or give another store, and restart`,
 } as const;

@@ -7,7 +7,7 @@ import { Engine, type Component } from './engine/index.js';
 import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
 import { childChanges, familyOf, type PlacedChild, type Scenario } from './scenario/index.js';
-import { Router, routeTable, type ReportChange, type SourceValue } from './sessions/index.js';
+import { Router, routeTable, type Placement, type ReportChange, type SourceValue } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
 
 export interface HostOptions {
@@ -37,6 +37,12 @@ export interface HostOptions {
    * acknowledged only when it is durable.
    */
   readonly durable?: (step: number) => Promise<void>;
+  /**
+   * For a host that is one of a cluster (host/cluster): who owns each child. The host runs only
+   * the children it owns; the reports of the others come in through `receive`, and `place` tells
+   * it of a change of owner.
+   */
+  readonly placement?: Placement;
 }
 
 /**
@@ -102,6 +108,17 @@ export interface Host {
   promote(child: string): Promise<StepResult>;
   /** Drops the child's shadow. Like `shadow`, it takes no step. */
   unshadow(child: string): Promise<StepResult>;
+  /**
+   * In a cluster: the new value of a report of a child that another host runs, and the step it
+   * causes here. Not an event of a journal: a cluster's record is its input stream (host/cluster).
+   */
+  receive(source: string, content: Uint8Array): Promise<StepResult>;
+  /**
+   * In a cluster: the owners of `children` changed (HostOptions.placement says who they are now),
+   * in a step of its own. A static child now owned elsewhere stops and shows as `elsewhere`; one
+   * owned here again starts on its ROMs; a family member owned elsewhere drops its instance.
+   */
+  place(children: readonly string[]): Promise<StepResult>;
   /** The reports of the child's shadow, latest value by report name; undefined when it has none. */
   shadowReports(child: string): ReadonlyMap<string, Uint8Array> | undefined;
   /** The current value of a source: `CHILD/REPORT`, `input/NAME` or `host/state`. */
@@ -133,10 +150,13 @@ const encoder = new TextEncoder();
 let sharedEngine: Engine | undefined;
 
 export function createHost(options: HostOptions = {}): Host {
-  const host = new RomHost(options.engine ?? (sharedEngine ??= new Engine({ cache: 'default' })), options.restartBeforeUpdate, options.durable);
+  const host = new RomHost(options.engine ?? (sharedEngine ??= new Engine({ cache: 'default' })), options.restartBeforeUpdate, options.durable, options.placement);
   if (options.resume) host.resume(options.resume);
   return host;
 }
+
+/** A step that is no event of the run (a cluster's `receive` and `place`): nothing on `events$`, so no journal entry. */
+const UNRECORDED = 'unrecorded';
 
 /**
  * An accepted event: `run` applies it at the start of its step. Throwing leaves the host as it was, and takes no step.
@@ -144,7 +164,7 @@ export function createHost(options: HostOptions = {}): Host {
  * nothing else may see (no step number, no events$, no supervisor's restart falling due), so that
  * a journal of the run, which does not record them, replays the same.
  */
-type Pending = { event: Event | null; run: (step: number) => void; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
+type Pending = { event: Event | null | typeof UNRECORDED; run: (step: number) => void; resolve: (r: StepResult) => void; reject: (e: unknown) => void };
 
 class RomHost implements Host {
   readonly #router = new Router();
@@ -170,8 +190,11 @@ class RomHost implements Host {
     readonly engine: Engine,
     restartBeforeUpdate?: HostOptions['restartBeforeUpdate'],
     private readonly durable?: HostOptions['durable'],
+    placement?: Placement,
   ) {
     this.#restartBeforeUpdate = restartBeforeUpdate;
+    this.#router.placement = placement;
+    if (placement) this.#state.next({ ...EMPTY_STATE, host: placement.host });
     this.#children = new Children(engine, this.#router, { get: () => this.state, set: (next) => this.#setState(next) });
     this.lifecycle$ = this.#children.lifecycle$;
     this.shadow$ = this.#children.shadows.events$;
@@ -184,7 +207,7 @@ class RomHost implements Host {
   /** Before anything ran: the sources' values and the step count of an earlier run. */
   resume({ step, values }: NonNullable<HostOptions['resume']>): void {
     for (const [source, value] of values) this.#router.set(source, value);
-    this.#state.next({ ...EMPTY_STATE, step });
+    this.#state.next({ ...this.state, step });
   }
 
   get scenario(): Scenario | undefined {
@@ -272,6 +295,21 @@ class RomHost implements Host {
     return this.#enqueue(null, (step) => this.#children.unshadow(child, step));
   }
 
+  receive(source: string, content: Uint8Array): Promise<StepResult> {
+    this.#open();
+    if (source.startsWith('input/') || source === 'host/state' || !source.includes('/')) fail('not-a-report', { source });
+    const bytes = content.slice();
+    return this.#enqueue(UNRECORDED, () => this.#router.set(source, bytes));
+  }
+
+  place(children: readonly string[]): Promise<StepResult> {
+    this.#open();
+    const names = [...children];
+    return this.#enqueue(UNRECORDED, (step) => {
+      for (const name of names) this.#children.place(name, step);
+    });
+  }
+
   shadowReports(child: string): ReadonlyMap<string, Uint8Array> | undefined {
     const reports = this.#children.shadows.get(child)?.reports;
     return reports && new Map(reports);
@@ -330,7 +368,7 @@ class RomHost implements Host {
   }
 
   /** Events become steps one at a time, in the order they were accepted, even when published from inside a step. */
-  #enqueue(event: Event | null, run: Pending['run']): Promise<StepResult> {
+  #enqueue(event: Pending['event'], run: Pending['run']): Promise<StepResult> {
     return new Promise((resolve, reject) => {
       this.#events.push({ event, run, resolve, reject });
       if (!this.#busy) this.#pump();
@@ -353,7 +391,7 @@ class RomHost implements Host {
           event.reject(e);
           continue;
         }
-        if (this.#accepted.observed) this.#accepted.next({ step, ...event.event } as HostEvent);
+        if (this.#accepted.observed && event.event !== UNRECORDED) this.#accepted.next({ step, ...event.event } as HostEvent);
         this.#children.restartDue(step);
         // Too many warm (the last step woke some): the least recently updated hibernate now, at the
         // start of a step, so that what that changes in host/state is routed within it.

@@ -23,7 +23,7 @@ export {
 } from './build/index.js';
 export type { BuildOptions, BuildResult, Language, Manifest, Scaffolded } from './build/index.js';
 
-export type { ReportChange, SourceValue } from './sessions/index.js';
+export type { Placement, ReportChange, SourceValue } from './sessions/index.js';
 export type { Applied, ChildState, ChildStatus, Fault, HostState, ShadowState } from './state/index.js';
 export type { LifecycleAction, LifecycleEvent, ShadowDivergence, ShadowDropReason, ShadowEvent } from './lifecycle/index.js';
 

@@ -7,6 +7,7 @@ import type { Router } from '../sessions/index.js';
 import {
   childFaulted,
   childHibernated,
+  childPlaced,
   childRemoved,
   childStarted,
   childStopped,
@@ -192,7 +193,48 @@ export class Children {
     }
     const child = new Child(spec, component, this.engine, this.router.reader(spec.name));
     this.#children.set(spec.name, child);
-    this.#start(child, step, 'new');
+    const owner = this.#elsewhere(spec.name);
+    if (owner === undefined) return this.#start(child, step, 'new');
+    // Another host's (or nobody's yet): known here by its reports alone.
+    this.#set(childPlaced(childStarted(this.state.get(), spec.name, component, 'new', step), spec.name, owner));
+  }
+
+  /** In a cluster, the host that owns a child when it is not this one ('' for none yet); undefined when it runs here. */
+  #elsewhere(name: string): string | undefined {
+    const placement = this.router.placement;
+    if (placement === undefined) return undefined;
+    const owner = placement.owner(name);
+    return owner === placement.host ? undefined : owner;
+  }
+
+  /**
+   * A child's owner changed (host/cluster). A static child owned elsewhere now stops and shows as
+   * `elsewhere`; one owned here again starts on its ROMs, the reports its last owner left among
+   * them. A member owned elsewhere drops its instance; one owned here wakes at its next change.
+   * A name the scenario does not know (yet) is nothing.
+   */
+  place(name: string, step: number): void {
+    const owner = this.#elsewhere(name);
+    const family = this.#families.of(name);
+    const child = this.#children.get(name);
+    if (family) {
+      if (owner !== undefined && child) {
+        if (child.running) this.#hibernate(child, step);
+        else this.#children.delete(name);
+        this.#syncFamily(family);
+      }
+      return;
+    }
+    if (!child) return;
+    const status = this.state.get().children[name]?.status;
+    if (owner === undefined) {
+      if (status === 'elsewhere') this.#start(child, step, 'new');
+      return;
+    }
+    child.stop();
+    this.#warmDelete(name);
+    this.shadows.drop(name, step, 'removed');
+    this.#set(childPlaced(this.state.get(), name, owner));
   }
 
   /** A family's members with a Child (warm, down, or asked for by name), in name order. */

@@ -55,6 +55,18 @@ export interface ActivityHook {
 }
 
 /**
+ * Where children run, for a host that is one of a cluster (host/cluster): each child is owned by
+ * one host at a time. A child owned by another host, or by none yet, is never created, started,
+ * woken or updated here; its reports reach this host from outside (`Host.receive`).
+ */
+export interface Placement {
+  /** This host's name in the cluster. */
+  readonly host: string;
+  /** The host that owns `child` now; '' while none does. */
+  owner(child: string): string;
+}
+
+/**
  * The ROM and report sessions: the latest value of every source, the routing table, and the
  * step loop that carries report changes to the children that route them (DESIGN §3.1–3.3).
  */
@@ -72,6 +84,8 @@ export class Router {
   shadows: ShadowHook | undefined;
   /** Set by the lifecycle: hears of each update (what is warm, most recently used last) and wakes hibernating children. */
   activity: ActivityHook | undefined;
+  /** Set by the host in a cluster: a child that another host owns is skipped by the step loop. */
+  placement: Placement | undefined;
   /** Updates run so far, every child's: the stamp of each child's last update, by which the least recently updated hibernate first. */
   #updates = 0;
 
@@ -224,6 +238,8 @@ export class Router {
     // The children updated in the second half of the budget: those still at it form the cycle.
     const late: string[] = [];
     for (let item = this.#queue.take(); item; item = this.#queue.take()) {
+      // Another host's child: its owner runs it on the same change (its reports come back from there).
+      if (this.placement !== undefined && this.placement.owner(item.child) !== this.placement.host) continue;
       let child = children.get(item.child);
       // A hibernating child wakes for a change of its ROMs; one that is down stays down.
       let waking = child?.hibernated === true;

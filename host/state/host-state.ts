@@ -5,9 +5,10 @@ import type { CallPath } from '../engine/index.js';
  * A child's status. `running` has an instance; `stopped` was killed and stays down until
  * restarted; `faulted` is waiting for the supervisor's restart; `quarantined` faulted past its
  * restart policy and stays down until restarted by hand or by a scenario change; `hibernated`
- * holds no instance and wakes (a fresh one, started on its ROMs) when one of its ROMs changes.
+ * holds no instance and wakes (a fresh one, started on its ROMs) when one of its ROMs changes;
+ * `elsewhere` runs on another host of a cluster (`ChildState.host` names it) and never here.
  */
-export type ChildStatus = 'running' | 'stopped' | 'faulted' | 'quarantined' | 'hibernated';
+export type ChildStatus = 'running' | 'stopped' | 'faulted' | 'quarantined' | 'hibernated' | 'elsewhere';
 
 /** Something that went wrong in a step: a child's trap or bad report, or a cycle that never settled. */
 export interface Fault {
@@ -34,6 +35,8 @@ export interface ChildState {
   readonly fault?: Fault;
   /** A candidate component running beside it (a shadow swap), if any. */
   readonly shadow?: ShadowState;
+  /** The host of the cluster that runs it, while its status is `elsewhere`; empty when no host has claimed it yet. */
+  readonly host?: string;
 }
 
 /**
@@ -80,6 +83,8 @@ export interface FamilyState {
 export interface HostState {
   /** Steps run so far: the host's only clock. */
   readonly step: number;
+  /** This host's name in a cluster (HostOptions.placement); absent for a host on its own. */
+  readonly host?: string;
   /** The scenario last applied, and what applying it did. */
   readonly applied?: Applied;
   /** By child name, in name order. */

@@ -4,6 +4,7 @@ export { stateReport } from './state-report.js';
 export {
   childFaulted,
   childHibernated,
+  childPlaced,
   childRemoved,
   childStarted,
   childStopped,

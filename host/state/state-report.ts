@@ -8,7 +8,9 @@ import type { HostState } from './host-state.js';
  * path differs from machine to machine. So are shadows (`ChildState.shadow`): this ROM is routed to
  * children, and a shadow must change nothing they see, so that a run with one and its replay
  * without it (a journal does not record shadows) agree byte for byte. A family (`room/*`) shows as
- * its counts, and only its members that faulted or were killed or restarted show by name.
+ * its counts, and only its members that faulted or were killed or restarted show by name. In a
+ * cluster, `host` names this host, a static child that runs on another shows as `elsewhere` with
+ * that host's name, and a family's counts are of the members that run here.
  */
 export function stateReport(state: HostState): Uint8Array {
   const children = Object.fromEntries(
@@ -18,6 +20,7 @@ export function stateReport(state: HostState): Uint8Array {
         component: c.component,
         status: c.status,
         restarts: c.restarts,
+        ...(c.host === undefined ? {} : { host: c.host }),
         ...(c.restartAt === undefined ? {} : { restart_at_step: c.restartAt }),
         ...(c.fault === undefined ? {} : { fault: { step: c.fault.step, code: c.fault.code, message: c.fault.message } }),
       },
@@ -36,5 +39,7 @@ export function stateReport(state: HostState): Uint8Array {
     Object.fromEntries(
       Object.values(state.families).map((f) => [f.name, { component: f.component, members: f.members, warm: f.warm }]),
     );
-  return new TextEncoder().encode(JSON.stringify({ children, ...(families ? { families } : {}), ...(applied ? { applied } : {}) }));
+  // In a cluster, which host this is: its children are those it runs, or knows to run elsewhere.
+  const host = state.host === undefined ? {} : { host: state.host };
+  return new TextEncoder().encode(JSON.stringify({ ...host, children, ...(families ? { families } : {}), ...(applied ? { applied } : {}) }));
 }

@@ -54,6 +54,24 @@ export const childHibernated = (state: HostState, name: string, hibernated: bool
     if (child) child.status = hibernated ? 'hibernated' : 'running';
   });
 
+/**
+ * A static child's placement in a cluster changed: it runs on `host` (elsewhere, never here), or,
+ * with `undefined`, here again: hibernated, to wake on its ROMs at their next change.
+ */
+export const childPlaced = (state: HostState, name: string, host: string | undefined): HostState =>
+  produce(state, (s) => {
+    const child = s.children[name];
+    if (!child) return;
+    if (host === undefined) {
+      if (child.status === 'elsewhere') child.status = 'hibernated';
+      delete child.host;
+    } else {
+      child.status = 'elsewhere';
+      child.host = host;
+      delete child.restartAt;
+    }
+  });
+
 export const childRemoved = (state: HostState, name: string): HostState =>
   produce(state, (s) => {
     delete s.children[name];
