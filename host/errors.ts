@@ -115,9 +115,14 @@ const messages = {
 
   // the store
   'store-unopenable': (p: { dir: string; reason: string }) =>
-    `the store at ${p.dir} cannot be opened: ${p.reason}; give another folder with --store DIR`,
+    `the store at ${p.dir} cannot be opened: ${p.reason}; give another with --store DIR (a folder) or --store nats://HOST:PORT`,
   'store-shared': (p: { store: string; seq: number }) =>
     `the ${p.store} was written by another writer since this one last wrote (its journal stream is past message ${p.seq}): a store serves one host at a time; give each host a store of its own (with NATS, a prefix of its own), or reopen this one to go on after the other`,
+  // the cluster
+  'cluster-host-taken': (p: { host: string; reason: string }) =>
+    `host "${p.host}" lost its heartbeat in the cluster to another process under the same name (${p.reason}): give each host a name of its own with --host NAME`,
+  'cluster-unsupported': (p: { what: string }) =>
+    `${p.what} is not available in a cluster yet (--store nats://): run it on a host of its own (--store DIR)`,
   'store-write-failed': (p: { store: string; reason: string }) =>
     `the ${p.store} could not keep a step: ${p.reason}; nothing after the last acknowledged input is durable: free the disk or give another store, and restart`,
 } as const;

@@ -40,5 +40,5 @@ export type { CheckOptions, CheckProgress, CheckResult, CheckRun, RecordRunOptio
 export { bisect, journalInputs } from './journal/index.js';
 export type { BisectDivergence, BisectInput, BisectOptions, BisectProgress, BisectResult, Reproduction, Sides } from './journal/index.js';
 
-export { defaultStoreDir, LmdbStore, MemoryStore, openDurableHost, openStore } from './store/index.js';
+export { defaultStoreDir, LmdbStore, MemoryStore, NatsStore, openDurableHost, openStore } from './store/index.js';
 export type { DurableHost, DurableOptions, Resumed, Store, StoreBatch, StoredChild } from './store/index.js';

@@ -182,7 +182,7 @@ describe('opening a store', () => {
     const file = join(freshDir(), 'a-file');
     writeFileSync(file, 'not a folder');
     await expect(openStore(join(file, 'store'))).rejects.toThrow(new RegExp(`the store at ${file}/store cannot be opened: .*--store DIR`));
-    await expect(openStore('nats://127.0.0.1:4222')).rejects.toThrow(/a URL names none/);
+    await expect(openStore('http://127.0.0.1:4222')).rejects.toThrow(/a folder \(lmdb\) or on a NATS server \(nats:\/\/HOST:PORT\); no other URL/);
   });
 
   it('puts a scenario without --store DIR in a folder of its own under the state folder', () => {

@@ -21,6 +21,7 @@ describe('the public API', () => {
       'LmdbStore',
       'MANIFEST_FILE',
       'MemoryStore',
+      'NatsStore',
       'RomhostError',
       'SMOKE_SCENARIO',
       'assertReplays',

@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
-import { LmdbStore, MemoryStore, type Store } from '../host/store/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { LmdbStore, MemoryStore, NatsStore, type Store } from '../host/store/index.js';
+import { startNatsServer, type NatsServer } from './support/nats-server.js';
 import { storeConformance } from './support/store-conformance.js';
 
-/** Every Store implementation against the one conformance suite (the NATS store joins it later). */
+/** Every Store implementation against the one conformance suite. */
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -20,4 +22,14 @@ storeConformance(
   'lmdb',
   () => LmdbStore.open(freshDir()),
   (closed: Store) => LmdbStore.open((closed as LmdbStore).dir),
+);
+
+// One real nats-server for the NATS store's tests; each store has a prefix of its own on it.
+let nats: NatsServer | undefined;
+beforeAll(async () => void (nats = await startNatsServer()));
+afterAll(() => nats?.stop());
+storeConformance(
+  'nats',
+  () => NatsStore.open(nats!.url, { prefix: `t-${randomUUID()}` }),
+  (closed: Store) => NatsStore.open(nats!.url, { prefix: (closed as NatsStore).prefix }),
 );

@@ -3,15 +3,18 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../errors.js';
 import { LmdbStore } from './lmdb-store.js';
+import { NatsStore } from './nats-store.js';
 import type { Store } from './store.js';
 
 /**
  * Opens the store a `--store` flag names: a folder, for the embedded lmdb store (created when
- * missing). Fails with `store-unopenable`, naming the folder and why.
+ * missing), or `nats://HOST:PORT`, for a NATS JetStream server (prefix `romhost`). Fails with
+ * `store-unopenable`, naming the folder or URL and why.
  */
 export async function openStore(spec: string): Promise<Store> {
+  if (/^nats:\/\//i.test(spec)) return NatsStore.open(spec);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
-    return fail('store-unopenable', { dir: spec, reason: 'this romhost keeps its store in a folder (lmdb); a URL names none' });
+    return fail('store-unopenable', { dir: spec, reason: 'this romhost keeps its store in a folder (lmdb) or on a NATS server (nats://HOST:PORT); no other URL' });
   }
   const dir = resolve(spec);
   try {
