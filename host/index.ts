@@ -42,3 +42,6 @@ export type { BisectDivergence, BisectInput, BisectOptions, BisectProgress, Bise
 
 export { defaultStoreDir, LmdbStore, MemoryStore, NatsStore, openDurableHost, openStore } from './store/index.js';
 export type { DurableHost, DurableOptions, Resumed, Store, StoreBatch, StoredChild } from './store/index.js';
+
+export { joinCluster } from './cluster/index.js';
+export type { ClusterEvent, ClusterHost, ClusterOptions } from './cluster/index.js';

@@ -36,6 +36,7 @@ describe('the public API', () => {
       'findComponentDirs',
       'formatSource',
       'isRomhostError',
+      'joinCluster',
       'journalInputs',
       'loadScenario',
       'openDurableHost',

@@ -20,6 +20,7 @@ import {
 import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
 import { jsonFields, jsonValue } from '../json-value.js';
 import { shadowLine } from './shadow-line.js';
+import { runInCluster } from './cluster-run.js';
 
 interface RunOptions {
   readonly input: string[];
@@ -32,6 +33,8 @@ interface RunOptions {
   /** A folder, or true: the scenario's default one. */
   readonly store?: string | true;
   readonly ack?: boolean;
+  readonly host?: string;
+  readonly leaseMs: number;
 }
 
 /** A command and where it came from, for messages: `--inputs steps.jsonl:3`, `stdin:2`. */
@@ -48,8 +51,10 @@ export function registerRun(program: Program): void {
     .option('--ui', 'serve the inspector page on 127.0.0.1 and print its URL; run until interrupted (report changes go to the page, not stdout)')
     .option('--port <N>', 'the inspector\'s port (0: any free one)', parsePort, 4280)
     .option('--record <FILE>', 'write the journal of the run to FILE: every input, command and scenario change, and what each caused (romhost replay FILE replays it)')
-    .option('--store [DIR]', 'keep the run in an lmdb store in DIR (default: a folder of its own for the scenario, shown at start): the journal and every value, durable after each step; a run on a store that holds one resumes it')
-    .option('--ack', 'with --store: print {"ack": SEQ, "step": N} once each input or command is durable; SEQ counts them over the store\'s life')
+    .option('--store [DIR]', 'keep the run in an lmdb store in DIR (default: a folder of its own for the scenario, shown at start): the journal and every value, durable after each step; a run on a store that holds one resumes it. With nats://HOST:PORT[/PREFIX], join the cluster of every host on that NATS server and prefix (docs/cluster.md)')
+    .option('--ack', 'with --store: print {"ack": SEQ, "step": N} once each input or command is durable; SEQ counts them over the store\'s life (in a cluster: {"ack": SEQ}, its place in the cluster\'s order)')
+    .option('--host <NAME>', 'in a cluster: this host\'s name, unique among its hosts and the same when it restarts (default: HOSTNAME-PID)')
+    .option('--lease-ms <MS>', 'in a cluster: how long a host may miss renewing its heartbeat before the others take its children over', parseLease, 5000)
     .description('run a scenario: apply it, run inputs, print report changes as JSON lines and read more commands from stdin')
     .addHelpText(
       'after',
@@ -66,19 +71,34 @@ store's run had reached and how many inputs and commands it had accepted (0 and 
 run on a store that holds one resumes it: every ROM and report has its stored value and the children
 start on them. After a crash, send the inputs after the SEQ-th again.
 
+With --store nats://HOST:PORT[/PREFIX] the process is one host of a cluster: start it in several
+processes (each with its own --host) and they share the scenario's children, each child run by one
+host, taken over by the others when its host dies. Inputs may be sent to any host. The first line
+printed is {"cluster": {"host": NAME, ...}}; then report changes, and {"cluster": "claimed" |
+"took-over" | "lost", "child": C, "seq": N} or {"cluster": "lapsed", "host": H, "seq": N}. It runs
+until interrupted. Only inputs go to a cluster (no lifecycle commands, --once, --record or --watch).
+
 Examples:
   romhost run examples/counter/scenario.yaml --input input=a --input input=b --once
   echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml
   echo '{"restart": "counter"}' | romhost run examples/counter/scenario.yaml --input input=a
   romhost run examples/windows/scenario.yaml --inputs examples/windows/windows.jsonl --ui
   romhost run examples/counter/scenario.yaml --input input=a --input input=b --once --record run.journal
-  echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml --store /tmp/counter --ack`,
+  echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml --store /tmp/counter --ack
+  romhost run examples/rooms/scenario.yaml --store nats://127.0.0.1:4222 --host a --ack`,
     )
     .action(async (file: string, options: RunOptions) => {
       const commands: Located[] = options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` }));
       if (options.inputs) commands.push(...(await readInputsFile(options.inputs)));
       if (options.once && options.ui) throw new Error('--once and --ui do not go together: --once exits after the inputs, --ui serves the page until interrupted');
       if (options.ack && options.store === undefined) throw new Error('--ack needs --store: an input is acknowledged once it is durable, and only a store makes it so');
+      if (typeof options.store === 'string' && /^nats:\/\//i.test(options.store)) {
+        const refused = (['once', 'record', 'watch'] as const).find((flag) => options[flag] !== undefined && options[flag] !== false);
+        if (refused) throw new Error(`--${refused} does not go with --store nats://: a host of a cluster runs until interrupted and records no journal of its own (the cluster's input log is that)`);
+        process.exitCode = await runInCluster(file, commands, { ...options, store: options.store });
+        return;
+      }
+      if (options.host !== undefined) throw new Error('--host names a host of a cluster: it goes with --store nats://HOST:PORT');
       const durable = options.store === undefined ? undefined : await openOnStore(file, options.store, options);
       const host = durable?.host ?? createHost();
       const journal = options.record === undefined ? undefined : recordJournal(host, options.record);
@@ -264,6 +284,12 @@ function watchScenario(host: Host, file: string, current: () => Scenario, applie
   return () => {
     for (const path of watched) unwatchFile(path);
   };
+}
+
+function parseLease(text: string): number {
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || ms < 100) throw new InvalidArgumentError(`--lease-ms ${text} is not a lease: give a whole number of milliseconds, 100 or more`);
+  return ms;
 }
 
 function parsePort(text: string): number {

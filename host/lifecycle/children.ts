@@ -228,7 +228,9 @@ export class Children {
     if (!child) return;
     const status = this.state.get().children[name]?.status;
     if (owner === undefined) {
-      if (status === 'elsewhere') this.#start(child, step, 'new');
+      if (status !== 'elsewhere') return;
+      this.#set(childPlaced(this.state.get(), name, undefined));
+      this.#start(child, step, 'new');
       return;
     }
     child.stop();

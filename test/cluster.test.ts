@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHost, joinCluster, type ClusterEvent, type ClusterHost, type Scenario } from '../host/index.js';
+import { chooseHost } from '../host/cluster/hrw.js';
+import { scenario, text } from './support/scenarios.js';
+import { startNatsServer, type NatsServer } from './support/nats-server.js';
+
+/**
+ * Hosts of one cluster in this process, on a real nats-server: children shared out, reports
+ * routed from host to host, and a host that leaves taken over by the others. Whatever the
+ * placement, the reports must be those of one host alone on the same inputs, in the same order.
+ * The failover of a host killed with SIGKILL, in processes of their own: test/failover.test.ts.
+ */
+
+const ROOMS = `
+components:
+  counter: components/counter-wat/counter-wat.wasm
+  adder: components/adder-wat/adder-wat.wasm
+children:
+  room/*: { component: counter, roms: { input: input/room/*/msg, state: room/*/state }, reports: [count, state] }
+  follower: { component: adder, roms: { in: room/0/count }, reports: [out] }
+`;
+
+let server: NatsServer;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+let prefixes = 0;
+const prefix = () => `cluster${++prefixes}`;
+
+/** The inputs: `rounds` messages to each of `rooms` rooms, round by round. */
+const inputs = (rooms: number, rounds: number, from = 0): [string, string][] =>
+  Array.from({ length: rounds }, (_, r) => Array.from({ length: rooms }, (_, k): [string, string] => [`room/${k}/msg`, `m${from + r}`])).flat();
+
+/** What one host alone reports on the inputs. */
+async function alone(s: Scenario, all: readonly [string, string][]): Promise<Record<string, string>> {
+  const host = createHost();
+  await host.apply(s);
+  for (const [name, value] of all) await host.publish(name, value);
+  const reports = Object.fromEntries([...host.reports()].map(([source, value]) => [source, text(value)!]));
+  await host.close();
+  return reports;
+}
+
+/** Publishes each input at the host `at` picks, one after the other (so the log has them in this order); resolves with the last sequence. */
+async function publish(hosts: readonly ClusterHost[], all: readonly [string, string][], at: (i: number) => number): Promise<number> {
+  let seq = 0;
+  for (const [i, [name, value]] of all.entries()) seq = await hosts[at(i)]!.publish(name, value);
+  return seq;
+}
+
+const view = (cluster: ClusterHost) => Object.fromEntries([...cluster.host.reports()].map(([source, value]) => [source, text(value)!]));
+
+/** Until every host's view of the reports is `expected` (other hosts' reports arrive by a watch, a little later). */
+async function converged(hosts: readonly ClusterHost[], expected: Record<string, string>): Promise<void> {
+  for (let i = 0; i < 200 && !hosts.every((h) => JSON.stringify(view(h)) === JSON.stringify(expected)); i++) await new Promise((r) => setTimeout(r, 50));
+  for (const host of hosts) expect(view(host)).toEqual(expected);
+}
+
+describe('a cluster of hosts on NATS JetStream', () => {
+  it('shares the children out, routes reports across hosts, and reports what one host alone does', async () => {
+    const s = scenario(ROOMS);
+    const p = prefix();
+    const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
+    const b = await joinCluster(s, { url: server.url, prefix: p, host: 'b', leaseMs: 2000 });
+    try {
+      // The follower is static: a, alone when it started, claimed it. room/0, which it follows, is b's by rendezvous hashing.
+      expect(a.owned()).toEqual(['follower']);
+      expect(chooseHost('room/0', ['a', 'b'])).toBe('b');
+      const all = inputs(20, 3);
+      const last = await publish([a, b], all, (i) => i % 2);
+      await Promise.all([a.handled(last), b.handled(last)]);
+      const expected = await alone(s, all);
+      expect(expected['follower/out']).toBe('4');
+      await converged([a, b], expected);
+      const members = (h: ClusterHost) => h.owned().filter((c) => c.startsWith('room/'));
+      expect(members(a).length + members(b).length).toBe(20);
+      expect(members(a).length).toBeGreaterThan(0);
+      expect(members(b)).toContain('room/0');
+      // host/state says which host runs what.
+      const state = JSON.parse(text(a.host.read('host/state'))!) as { host: string; children: Record<string, { status: string }> };
+      expect(state.host).toBe('a');
+      expect(state.children['follower']?.status).toBe('running');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
+
+  it('takes over the children of a host that leaves, from their checkpoints, and goes on as one host would', async () => {
+    const s = scenario(ROOMS);
+    const p = prefix();
+    const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
+    const b = await joinCluster(s, { url: server.url, prefix: p, host: 'b', leaseMs: 2000 });
+    const events: ClusterEvent[] = [];
+    a.events$.subscribe((e) => events.push(e));
+    try {
+      const first = inputs(10, 2);
+      const last = await publish([a, b], first, (i) => i % 2);
+      await a.handled(last);
+      await b.handled(last);
+      const left = b.owned();
+      expect(left.length).toBeGreaterThan(0);
+      // Inputs go on at a while b leaves: b's children are caught up to where a is when it takes them.
+      await b.close();
+      const more = inputs(10, 2, 2);
+      const end = await publish([a], more, () => 0);
+      await a.handled(end);
+      for (let i = 0; i < 100 && !left.every((c) => a.owned().includes(c)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(a.owned()).toEqual(expect.arrayContaining(left));
+      expect(events.filter((e) => e.kind === 'took-over').map((e) => e.name).sort()).toEqual([...left].sort());
+      expect(events.some((e) => e.kind === 'lapsed' && e.name === 'b')).toBe(true);
+      await converged([a], await alone(s, [...first, ...more]));
+      expect(text(a.host.read('room/3/count'))).toBe('4');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
+
+  it('resumes a cluster started again: its children from their checkpoints, its inputs from the log', async () => {
+    const s = scenario(ROOMS);
+    const p = prefix();
+    const first = inputs(5, 2);
+    const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
+    await a.handled(await publish([a], first, () => 0));
+    await a.close();
+    const again = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
+    try {
+      const more = inputs(5, 1, 2);
+      await again.handled(await publish([again], more, () => 0));
+      await converged([again], await alone(s, [...first, ...more]));
+      expect(again.owned()).toHaveLength(6);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
+  it('refuses a server that is not there, naming it', async () => {
+    await expect(joinCluster(scenario(ROOMS), { url: 'nats://127.0.0.1:1', host: 'a' })).rejects.toThrow(
+      /the store at nats:\/\/127\.0\.0\.1:1 cannot be opened: no NATS server answers there .*nats-server -js/,
+    );
+  });
+});
