@@ -35,6 +35,19 @@ const prefix = () => `cluster${++prefixes}`;
 const inputs = (rooms: number, rounds: number, from = 0): [string, string][] =>
   Array.from({ length: rounds }, (_, r) => Array.from({ length: rooms }, (_, k): [string, string] => [`room/${k}/msg`, `m${from + r}`])).flat();
 
+/** Until each host has handled the input at `seq`; past a minute, an error that says where each is. */
+async function handled(hosts: readonly ClusterHost[], seq: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`not handled by ${seq} after a minute: ${hosts.map((h) => `${h.name} at ${h.position}`).join(', ')}`)), 60_000);
+  });
+  try {
+    await Promise.race([Promise.all(hosts.map((h) => h.handled(seq))), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What one host alone reports on the inputs. */
 async function alone(s: Scenario, all: readonly [string, string][]): Promise<Record<string, string>> {
   const host = createHost();
@@ -72,7 +85,7 @@ describe('a cluster of hosts on NATS JetStream', () => {
       expect(chooseHost('room/0', ['a', 'b'])).toBe('b');
       const all = inputs(20, 3);
       const last = await publish([a, b], all, (i) => i % 2);
-      await Promise.all([a.handled(last), b.handled(last)]);
+      await handled([a, b], last);
       const expected = await alone(s, all);
       expect(expected['follower/out']).toBe('4');
       await converged([a, b], expected);
@@ -88,7 +101,7 @@ describe('a cluster of hosts on NATS JetStream', () => {
       await a.close();
       await b.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('takes over the children of a host that leaves, from their checkpoints, and goes on as one host would', async () => {
     const s = scenario(ROOMS);
@@ -100,15 +113,14 @@ describe('a cluster of hosts on NATS JetStream', () => {
     try {
       const first = inputs(10, 2);
       const last = await publish([a, b], first, (i) => i % 2);
-      await a.handled(last);
-      await b.handled(last);
+      await handled([a, b], last);
       const left = b.owned();
       expect(left.length).toBeGreaterThan(0);
       // Inputs go on at a while b leaves: b's children are caught up to where a is when it takes them.
       await b.close();
       const more = inputs(10, 2, 2);
       const end = await publish([a], more, () => 0);
-      await a.handled(end);
+      await handled([a], end);
       for (let i = 0; i < 100 && !left.every((c) => a.owned().includes(c)); i++) await new Promise((r) => setTimeout(r, 50));
       expect(a.owned()).toEqual(expect.arrayContaining(left));
       expect(events.filter((e) => e.kind === 'took-over').map((e) => e.name).sort()).toEqual([...left].sort());
@@ -119,25 +131,25 @@ describe('a cluster of hosts on NATS JetStream', () => {
       await a.close();
       await b.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('resumes a cluster started again: its children from their checkpoints, its inputs from the log', async () => {
     const s = scenario(ROOMS);
     const p = prefix();
     const first = inputs(5, 2);
     const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
-    await a.handled(await publish([a], first, () => 0));
+    await handled([a], await publish([a], first, () => 0));
     await a.close();
     const again = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
     try {
       const more = inputs(5, 1, 2);
-      await again.handled(await publish([again], more, () => 0));
+      await handled([again], await publish([again], more, () => 0));
       await converged([again], await alone(s, [...first, ...more]));
       expect(again.owned()).toHaveLength(6);
     } finally {
       await again.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a server that is not there, naming it', async () => {
     await expect(joinCluster(scenario(ROOMS), { url: 'nats://127.0.0.1:1', host: 'a' })).rejects.toThrow(

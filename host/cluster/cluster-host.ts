@@ -39,8 +39,10 @@ export interface ClusterHost {
   readonly host: Host;
   /** Publishes `input/NAME` to the cluster; resolves with its place in the cluster's order once stored: the acknowledgement. */
   publish(name: string, content: Uint8Array | string): Promise<number>;
-  /** Resolves once this host has handled every input up to `seq`. */
+  /** Resolves once this host has handled every input up to `seq`; rejects if it stops first. */
   handled(seq: number): Promise<void>;
+  /** The last input this host has handled: its place in the cluster's log. */
+  readonly position: number;
   /** The children this host owns, sorted. */
   owned(): string[];
   readonly events$: Observable<ClusterEvent>;
@@ -85,12 +87,14 @@ class ClusterNode implements ClusterHost {
   /** Children of the current step whose reports changed: each gets a checkpoint after it. */
   readonly #touched = new Set<string>();
   /** Who waits for which input to be handled. */
-  readonly #waiting: { seq: number; done: () => void }[] = [];
+  readonly #waiting: { seq: number; done: () => void; fail: (e: unknown) => void }[] = [];
   #host!: Host;
   #log!: InputLog;
   #records!: ChildRecords;
   #membership!: Membership;
   #position = 0;
+  /** The input at which orphans whose checkpoints were ahead of this host can be taken. */
+  #retryAt: number | undefined;
   /** Work on the host, one piece at a time: inputs, other hosts' records, takeovers. */
   #serial: Promise<void> = Promise.resolve();
   #closed = false;
@@ -110,6 +114,10 @@ class ClusterNode implements ClusterHost {
 
   get host(): Host {
     return this.#host;
+  }
+
+  get position(): number {
+    return this.#position;
   }
 
   async start(): Promise<void> {
@@ -197,6 +205,10 @@ class ClusterNode implements ClusterHost {
       await this.#host.publish(source.slice('input/'.length), content);
       this.#position = seq;
     });
+    if (this.#retryAt !== undefined && seq >= this.#retryAt) {
+      this.#retryAt = undefined;
+      await this.#takeOver();
+    }
     while (this.#waiting.length > 0 && this.#waiting[0]!.seq <= seq) this.#waiting.shift()!.done();
   }
 
@@ -293,13 +305,21 @@ class ClusterNode implements ClusterHost {
     const mine = (child: string) => chooseHost(child, live) === this.name;
     const taken = new Map<string, ChildRecord>();
     const claimed = new Set<string>();
-    for (const [child, { record }] of [...this.#records.entries()]) {
-      if (this.#owned.has(child) || record.seq > this.#position) continue;
-      const orphaned = record.host === this.name || (record.host !== '' && !this.#membership.alive(record.host));
-      if (!orphaned || (record.host !== this.name && !mine(child))) continue;
-      const next = { ...record, host: this.name };
-      if (await this.#records.take(child, next)) taken.set(child, next);
-    }
+    const orphans = [...this.#records.entries()].filter(([child, { record }]) => {
+      if (this.#owned.has(child)) return false;
+      if (record.host !== this.name && (this.#membership.alive(record.host) || !mine(child))) return false;
+      if (record.seq <= this.#position) return true;
+      // Its last host was ahead of this one: taken once this host has got there.
+      this.#retryAt = Math.min(this.#retryAt ?? Infinity, record.seq);
+      return false;
+    });
+    // All at once: each is one compare-and-set on its own key.
+    await Promise.all(
+      orphans.map(async ([child, { record }]) => {
+        const next = { ...record, host: this.name };
+        if (await this.#records.take(child, next)) taken.set(child, next);
+      }),
+    );
     for (const child of this.#known) {
       if (this.#owned.has(child) || this.#records.get(child) !== undefined || !mine(child)) continue;
       // Nobody ever claimed it (its host died first): from the log's start.
@@ -329,8 +349,9 @@ class ClusterNode implements ClusterHost {
 
   handled(seq: number): Promise<void> {
     if (seq <= this.#position) return Promise.resolve();
-    return new Promise((done) => {
-      this.#waiting.push({ seq, done });
+    if (this.#closed) return Promise.reject(this.#stopped());
+    return new Promise((done, fail) => {
+      this.#waiting.push({ seq, done, fail });
       this.#waiting.sort((a, b) => a.seq - b.seq);
     });
   }
@@ -339,9 +360,16 @@ class ClusterNode implements ClusterHost {
     return [...this.#owned].sort();
   }
 
+  /** Why a host that stopped will handle no more inputs. */
+  #stopped(): Error {
+    const why = this.#failure === undefined ? 'it was closed' : `it failed: ${(this.#failure as Error).message}`;
+    return new Error(`cluster host "${this.name}" handles no more inputs: ${why}`, { cause: this.#failure });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const w of this.#waiting.splice(0)) w.fail(this.#stopped());
     await this.#follow?.stop();
     await this.#serial.catch(() => undefined);
     await this.#membership?.close();

@@ -86,6 +86,7 @@ export class InputLog {
     async function* inputs(): AsyncIterable<LoggedInput> {
       for await (const m of messages) yield { seq: m.seq, source: m.headers?.get(SOURCE) ?? '', content: m.data };
     }
-    return { inputs: inputs(), stop: () => messages.close().then(() => undefined) };
+    // stop() ends the iteration at once; waiting for close() would also wait for a pull under way.
+    return { inputs: inputs(), stop: async () => messages.stop() };
   }
 }
