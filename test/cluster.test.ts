@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, joinCluster, type ClusterEvent, type ClusterHost, type Scenario } from '../host/index.js';
 import { chooseHost } from '../host/cluster/hrw.js';
 import { scenario, text } from './support/scenarios.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
+import { startNatsServer, type NatsServer } from '../bench/nats-server.js';
 
 /**
  * Hosts of one cluster in this process, on a real nats-server: children shared out, reports

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterTrial } from '../bench/cluster-trial.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
+import { startNatsServer, type NatsServer } from '../bench/nats-server.js';
 
 /**
  * Failover of a cluster (issue 9): three host processes on a real nats-server, 1,200 rooms of

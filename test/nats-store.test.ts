@@ -9,7 +9,7 @@ import type { JournalEntry } from '../host/journal/index.js';
 import { NatsStore, openStore } from '../host/store/index.js';
 import { encodeBatch } from '../host/store/nats-batch-codec.js';
 import { NatsBatchLog } from '../host/store/nats-batch-log.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
+import { startNatsServer, type NatsServer } from '../bench/nats-server.js';
 
 /** What only the NATS store has to get right: max_payload, recovery, restarts, a second writer. The rest is the conformance suite's (test/store.test.ts). */
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { LmdbStore, MemoryStore, NatsStore, type Store } from '../host/store/index.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
+import { startNatsServer, type NatsServer } from '../bench/nats-server.js';
 import { storeConformance } from './support/store-conformance.js';
 
 /** Every Store implementation against the one conformance suite. */

@@ -1,3 +1,4 @@
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeKey, encodeKey } from '../store/nats-keys.js';
@@ -46,25 +47,26 @@ export class ChildRecords {
   }
 
   async #watch(): Promise<void> {
-    const empty = (await this.kv.status()).values === 0;
-    const watch = await this.kv.watch({ include: KvWatchInclude.LastValue, ignoreDeletes: true });
+    // Loaded once the watch has delivered the bucket's last message as of now, or one after it:
+    // each key's latest value comes before it. (Its `delta` is no signal: writes under way keep it
+    // from reaching 0 at the right entry.)
+    const last = (await this.kv.status()).streamInfo.state.last_seq;
+    const watch = await this.kv.watch({ include: KvWatchInclude.LastValue });
+    let initialized = last === 0;
     let loaded!: () => void;
     const initial = new Promise<void>((done) => (loaded = done));
-    if (empty) loaded();
-    // The values there when the watch starts come first (`delta` counts down to 0 on the last);
-    // from then on each entry is a write, told to onChange unless it is this host's own.
-    let initialized = empty;
+    if (initialized) loaded();
     void (async () => {
       for await (const e of watch) {
         const child = decodeKey(e.key);
         const before = this.#cache.get(child);
         // Our own writes come back too: the cache has them already, at their revision or later.
-        if (!before || before.revision < e.revision) {
+        if (e.operation === 'PUT' && (!before || before.revision < e.revision)) {
           const record = decodeRecord(e.value);
           this.#cache.set(child, { record, revision: e.revision });
           if (initialized) this.onChange(child, record, before?.record);
         }
-        if (!initialized && e.delta === 0) {
+        if (!initialized && e.revision >= last) {
           initialized = true;
           loaded();
         }
@@ -88,7 +90,8 @@ export class ChildRecords {
       const revision = await this.kv.create(encodeKey(child), encodeRecord(record));
       this.#cache.set(child, { record, revision });
       return true;
-    } catch {
+    } catch (e) {
+      if (!isRace(e)) throw e;
       await this.#refresh(child);
       return false;
     }
@@ -111,7 +114,10 @@ export class ChildRecords {
       const next = await this.kv.update(encodeKey(child), encodeRecord(record), revision);
       this.#cache.set(child, { record, revision: next });
       return true;
-    } catch {
+    } catch (e) {
+      // Only a write refused for its revision means another host moved first; anything else (a
+      // timeout) stops this host, whose children the others then take from their last checkpoints.
+      if (!isRace(e)) throw e;
       await this.#refresh(child);
       return false;
     }
@@ -122,6 +128,11 @@ export class ChildRecords {
     const before = this.#cache.get(child);
     if (e && e.operation === 'PUT' && (!before || before.revision < e.revision)) this.#cache.set(child, { record: decodeRecord(e.value), revision: e.revision });
   }
+}
+
+/** Whether a KV write was refused because the key's revision was not the one expected: another writer was first. */
+function isRace(e: unknown): boolean {
+  return e instanceof JetStreamApiError && (e.code === JetStreamApiCodes.StreamWrongLastSequence || e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }
 
 type Wire = { host: string; seq: number; reports: Record<string, string>; roms: Record<string, string> };

@@ -126,7 +126,10 @@ class ClusterNode implements ClusterHost {
     this.#serial = new Promise((done) => (ready = done));
     this.#log = await InputLog.open(this.nc, this.#prefix);
     this.#records = await ChildRecords.open(this.nc, this.#prefix, (child, record, before) => this.#run(() => this.#onRecord(child, record, before)));
-    this.#membership = await Membership.join(this.nc, this.#prefix, this.name, this.#leaseMs, (host) => this.#run(() => this.#onLapse(host)));
+    this.#membership = await Membership.join(this.nc, this.#prefix, this.name, this.#leaseMs, {
+      lapse: (host) => void this.#run(() => this.#onLapse(host)),
+      taken: (error) => this.#fail(error),
+    });
 
     // Where the cluster is: every input's latest value, read from the log once; every child's reports from its record.
     const to = await this.#log.lastSeq();

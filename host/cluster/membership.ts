@@ -1,7 +1,8 @@
 import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { compareCodeUnits } from '../code-unit-order.js';
-import { fail } from '../errors.js';
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { RomhostError } from '../errors.js';
 import { encodeKey, decodeKey } from '../store/nats-keys.js';
 
 /**
@@ -19,36 +20,46 @@ export class Membership {
   #revision = 0;
   #beats = 0;
   #timer: NodeJS.Timeout | undefined;
+  #check: NodeJS.Timeout | undefined;
   #watch: { stop(): void } | undefined;
   #closed = false;
+  #renewing = false;
 
   private constructor(
     private readonly kv: KV,
     readonly host: string,
     readonly leaseMs: number,
     private readonly onLapse: (host: string) => void,
+    private readonly onTaken: (error: RomhostError) => void,
   ) {}
 
-  /** Joins the cluster as `host`: its heartbeat written, the others' watched. `onLapse` hears of each host that lapses or leaves. */
-  static async join(nc: NatsConnection, prefix: string, host: string, leaseMs: number, onLapse: (host: string) => void): Promise<Membership> {
+  /** Joins the cluster as `host`: its heartbeat written, the others' watched. `on.lapse` hears of each host that lapses or leaves; `on.taken`, that another process renews under this name. */
+  static async join(
+    nc: NatsConnection,
+    prefix: string,
+    host: string,
+    leaseMs: number,
+    on: { lapse: (host: string) => void; taken: (error: RomhostError) => void },
+  ): Promise<Membership> {
     const kv = await new Kvm(nc).create(`${prefix}-hosts`, { history: 1, storage: 'file' });
-    const membership = new Membership(kv, host, leaseMs, onLapse);
+    const membership = new Membership(kv, host, leaseMs, on.lapse, on.taken);
     await membership.#start();
     return membership;
   }
 
   async #start(): Promise<void> {
     this.#revision = await this.kv.put(encodeKey(this.host), this.#beat());
+    // Every heartbeat there now is known before join resolves (the watch has delivered the bucket's
+    // last message as of now, or a later one): a host that joins must never take another that is
+    // alive for gone because the watch had not told of it yet.
+    const last = (await this.kv.status()).streamInfo.state.last_seq;
     const watch = await this.kv.watch({ include: KvWatchInclude.LastValue });
     this.#watch = watch;
-    // Every heartbeat there now is known before join resolves (this host's own is among them, so
-    // there is at least one, and `delta` counts down to 0 on the last): a host that joins must
-    // never take another that is alive for gone because the watch had not told of it yet.
     let loaded!: () => void;
     const initial = new Promise<void>((done) => (loaded = done));
     void (async () => {
       for await (const e of watch) {
-        if (e.delta === 0) loaded();
+        if (e.revision >= last) loaded();
         const host = decodeKey(e.key);
         if (e.operation !== 'PUT') {
           this.#seen.delete(host);
@@ -62,6 +73,9 @@ export class Membership {
     })();
     this.#timer = setInterval(() => void this.#tick(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.#timer.unref();
+    // Expiry is checked more often than heartbeats are renewed: a lapse is told within a tenth of a lease of it.
+    this.#check = setInterval(() => this.#expire(), Math.max(20, Math.floor(this.leaseMs / 10)));
+    this.#check.unref();
     await initial;
   }
 
@@ -79,16 +93,30 @@ export class Membership {
     return s !== undefined && performance.now() - s.at < this.leaseMs;
   }
 
-  /** Renews this host's heartbeat and tells of every host whose lease ran out since the last tick. */
+  /**
+   * Renews this host's heartbeat, one renewal at a time. A renewal refused for its revision means
+   * another process writes under this name: this host stops (onTaken). One that fails otherwise (a
+   * timeout on a loaded server) is tried again at the next tick; the lease allows for a few.
+   */
   async #tick(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#renewing) return;
+    this.#renewing = true;
     try {
       this.#revision = await this.kv.update(encodeKey(this.host), this.#beat(), this.#revision);
     } catch (e) {
-      if (this.#closed) return;
-      this.close().catch(() => undefined);
-      fail('cluster-host-taken', { host: this.host, reason: (e as Error).message });
+      const taken = e instanceof JetStreamApiError && (e.code === JetStreamApiCodes.StreamWrongLastSequence || e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+      if (taken && !this.#closed) {
+        await this.close().catch(() => undefined);
+        this.onTaken(new RomhostError('cluster-host-taken', { host: this.host, reason: (e as Error).message }, { cause: e }));
+      }
+    } finally {
+      this.#renewing = false;
     }
+  }
+
+  /** Tells of every host whose lease ran out since the last check. */
+  #expire(): void {
+    if (this.#closed) return;
     for (const host of this.#seen.keys()) if (!this.alive(host)) this.#lapse(host);
   }
 
@@ -107,6 +135,7 @@ export class Membership {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    clearInterval(this.#check);
     this.#watch?.stop();
     await this.kv.delete(encodeKey(this.host), { previousSeq: this.#revision }).catch(() => undefined);
   }
