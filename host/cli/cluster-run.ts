@@ -1,10 +1,8 @@
 import { hostname } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fail } from '../errors.js';
 import { joinCluster, loadScenario, startInspector, type ClusterHost } from '../index.js';
 import { jsonFields } from '../json-value.js';
-import type { Command } from './command-line.js';
-import { parseCommandLine } from './command-line.js';
+import { stdinCommands, type Located } from './command-line.js';
 
 export interface ClusterRunOptions {
   /** `nats://HOST:PORT`, with the cluster's prefix as its path when it has one: `nats://127.0.0.1:4222/shop`. */
@@ -15,8 +13,6 @@ export interface ClusterRunOptions {
   readonly ui?: boolean;
   readonly port: number;
 }
-
-type Located = { readonly command: Command; readonly at: string };
 
 const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
@@ -63,19 +59,6 @@ async function publishAll(cluster: ClusterHost, commands: Iterable<Located> | As
       if (ack) print({ ack: seq });
     } catch (e) {
       process.stderr.write(`romhost: ${at}: ${(e as Error).message}\n`);
-    }
-  }
-}
-
-async function* stdinCommands(): AsyncGenerator<Located> {
-  let n = 0;
-  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-    n += 1;
-    if (line.trim() === '') continue;
-    try {
-      yield { command: parseCommandLine(line, process.cwd()), at: `stdin:${n}` };
-    } catch (e) {
-      process.stderr.write(`romhost: stdin:${n}: ${(e as Error).message}\n`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { z } from 'zod';
 
 /**
@@ -66,4 +67,21 @@ export function parseInputFlag(flag: string): Command {
 
 function abbreviate(line: string): string {
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}
+
+/** A command and where it came from, for messages: `--inputs steps.jsonl:3`, `stdin:2`. */
+export type Located = { readonly command: Command; readonly at: string };
+
+/** The commands on stdin, one JSON line each; a line that is none is told on stderr and skipped. */
+export async function* stdinCommands(): AsyncGenerator<Located> {
+  let n = 0;
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    n += 1;
+    if (line.trim() === '') continue;
+    try {
+      yield { command: parseCommandLine(line, process.cwd()), at: `stdin:${n}` };
+    } catch (e) {
+      process.stderr.write(`romhost: stdin:${n}: ${(e as Error).message}\n`);
+    }
+  }
 }

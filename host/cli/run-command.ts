@@ -1,7 +1,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command as Program } from 'commander';
 import {
   createHost,
@@ -17,7 +16,7 @@ import {
   type Scenario,
   type StepResult,
 } from '../index.js';
-import { LINE_FORMS, parseCommandLine, parseInputFlag, type Command } from './command-line.js';
+import { LINE_FORMS, parseCommandLine, parseInputFlag, stdinCommands, type Command, type Located } from './command-line.js';
 import { jsonFields, jsonValue } from '../json-value.js';
 import { shadowLine } from './shadow-line.js';
 import { runInCluster } from './cluster-run.js';
@@ -37,8 +36,6 @@ interface RunOptions {
   readonly leaseMs: number;
 }
 
-/** A command and where it came from, for messages: `--inputs steps.jsonl:3`, `stdin:2`. */
-type Located = { readonly command: Command; readonly at: string };
 
 export function registerRun(program: Program): void {
   program
@@ -239,19 +236,6 @@ async function runLive(host: Host, file: string, commands: readonly Located[], o
   unwatch?.();
   await inspector?.close();
   return 0;
-}
-
-async function* stdinCommands(): AsyncGenerator<Located> {
-  let n = 0;
-  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-    n += 1;
-    if (line.trim() === '') continue;
-    try {
-      yield { command: parseCommandLine(line, process.cwd()), at: `stdin:${n}` };
-    } catch (e) {
-      process.stderr.write(`romhost: stdin:${n}: ${(e as Error).message}\n`);
-    }
-  }
 }
 
 /**
