@@ -125,6 +125,23 @@ const messages = {
     `${p.what} is not available in a cluster yet (--store nats://): run it on a host of its own (--store DIR)`,
   'store-write-failed': (p: { store: string; reason: string }) =>
     `the ${p.store} could not keep a step: ${p.reason}; nothing after the last acknowledged input is durable: free the disk or give another store, and restart`,
+
+  // packages: a scenario and its components in one file (romhost pack)
+  'package-unreadable': (p: { file: string; reason: string }) => `package ${p.file} cannot be read: ${p.reason}`,
+  'package-not-package': (p: { file: string }) =>
+    `${p.file} is not a romhost package (not a zip archive): make one with romhost pack SCENARIO -o NAME.romhost`,
+  'package-damaged': (p: { file: string; detail: string }) =>
+    `package ${p.file} is damaged: ${p.detail}: copy it again, or pack it again from its scenario`,
+  'package-version': (p: { file: string; version: number; supported: number }) =>
+    `package ${p.file} is in format version ${p.version}, and this romhost reads version ${p.supported}: run it with the romhost that packed it, or pack it again with this one`,
+  'package-world': (p: { file: string; world: string; supported: string }) =>
+    `package ${p.file} needs the world ${p.world}, and this romhost has ${p.supported}: run it with a romhost that has ${p.world}`,
+  'package-component-changed': (p: { file: string; name: string; expected: string; found: string }) =>
+    `package ${p.file}: component "${p.name}" does not match its manifest (SHA-256 ${p.expected.slice(0, 12)} listed, ${p.found.slice(0, 12)} found): the package was altered or damaged; pack it again from its scenario`,
+  'package-unpack-failed': (p: { file: string; path: string; reason: string }) =>
+    `package ${p.file} cannot be unpacked to ${p.path}: ${p.reason}; free the disk, or set ROMHOST_CACHE to a folder romhost may write`,
+  'package-unwritable': (p: { file: string; reason: string }) =>
+    `package ${p.file} cannot be written: ${p.reason}`,
 } as const;
 
 export type ErrorCode = keyof typeof messages;

@@ -45,3 +45,6 @@ export type { DurableHost, DurableOptions, Resumed, Store, StoreBatch, StoredChi
 
 export { joinCluster } from './cluster/index.js';
 export type { ClusterEvent, ClusterHost, ClusterOptions } from './cluster/index.js';
+
+export { inspectPackage, packScenario, readPackage } from './package/index.js';
+export type { PackageInfo, PackageManifest, Packed, ReadPackage } from './package/index.js';

@@ -6,6 +6,7 @@ import { registerBuild } from './build-command.js';
 import { registerCheck } from './check-command.js';
 import { registerInspect } from './inspect-command.js';
 import { registerNew } from './new-command.js';
+import { registerPack } from './pack-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerRun } from './run-command.js';
 
@@ -21,6 +22,7 @@ registerRun(program);
 registerReplay(program);
 registerCheck(program);
 registerBisect(program);
+registerPack(program);
 registerInspect(program);
 registerBuild(program);
 registerNew(program);

@@ -8,6 +8,7 @@ import {
   loadScenario,
   openDurableHost,
   openStore,
+  readPackage,
   recordJournal,
   startInspector,
   type DurableHost,
@@ -40,7 +41,7 @@ interface RunOptions {
 export function registerRun(program: Program): void {
   program
     .command('run')
-    .argument('<scenario>', 'the scenario file (YAML)')
+    .argument('<scenario>', 'the scenario file (YAML), or a package of one (.romhost, made by romhost pack)')
     .option('--input <NAME=TEXT>', 'publish TEXT as input/NAME (repeatable, in order)', (v: string, all: string[]) => [...all, v], [])
     .option('--inputs <FILE.jsonl>', 'run each JSON line of FILE (inputs and lifecycle commands), after the --input flags')
     .option('--once', 'run the inputs, print the final value of every report as one JSON object, and exit (1 if any fault happened or a command failed)')
@@ -82,9 +83,12 @@ Examples:
   romhost run examples/windows/scenario.yaml --inputs examples/windows/windows.jsonl --ui
   romhost run examples/counter/scenario.yaml --input input=a --input input=b --once --record run.journal
   echo '{"rom": "input/input", "text": "a"}' | romhost run examples/counter/scenario.yaml --store /tmp/counter --ack
-  romhost run examples/rooms/scenario.yaml --store nats://127.0.0.1:4222 --host a --ack`,
+  romhost run examples/rooms/scenario.yaml --store nats://127.0.0.1:4222 --host a --ack
+  romhost run counter.romhost --input input=a --once`,
     )
-    .action(async (file: string, options: RunOptions) => {
+    .action(async (given: string, options: RunOptions) => {
+      // A package runs as the scenario it unpacks to (verified first), so every option works on it alike.
+      const file = given.endsWith('.romhost') ? (await readPackage(given)).scenario.file : given;
       const commands: Located[] = options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` }));
       if (options.inputs) commands.push(...(await readInputsFile(options.inputs)));
       if (options.once && options.ui) throw new Error('--once and --ui do not go together: --once exits after the inputs, --ui serves the page until interrupted');

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+// format.js, not the journal's index: that one reaches host/index.ts, which exports this part.
+import { JOURNAL_WORLD } from '../journal/format.js';
+
+/**
+ * A scenario package (docs/scenario.md, "Packages"): a zip archive holding
+ *
+ *   manifest.json              what is inside, the format version and the world its components need
+ *   scenario.yaml              the scenario, its component paths rewritten to the entries below
+ *   components/SHA256.wasm     each component once, named by the SHA-256 of its bytes
+ *
+ * Zip because it is the container every platform already opens (`unzip -l X.romhost` lists one
+ * without romhost), its central directory makes a truncated file fail to open rather than read
+ * short, and fflate writes and reads it in plain JavaScript with no dependencies of its own. The
+ * SHA-256 in the manifest, not zip's CRC, is what vouches for a component's bytes.
+ */
+export const PACKAGE_VERSION = 1;
+
+/** The world this host runs: a package whose components need another is refused. */
+export const PACKAGE_WORLD = JOURNAL_WORLD;
+
+export const MANIFEST_ENTRY = 'manifest.json';
+export const SCENARIO_ENTRY = 'scenario.yaml';
+export const componentEntry = (sha256: string): string => `components/${sha256}.wasm`;
+
+export interface PackageManifest {
+  readonly romhost: 'package';
+  readonly version: number;
+  readonly world: string;
+  /** The entry of the scenario. */
+  readonly scenario: string;
+  /** Component name (as in the scenario) → the SHA-256 (hex) and size of its bytes. */
+  readonly components: Readonly<Record<string, { readonly sha256: string; readonly bytes: number }>>;
+}
+
+/** Checks what every version shares first, so that a newer package is told apart from a damaged one. */
+export const versionedSchema = z.object({ romhost: z.literal('package'), version: z.number().int().positive() });
+
+export const manifestSchema = z
+  .object({
+    romhost: z.literal('package'),
+    version: z.literal(PACKAGE_VERSION),
+    world: z.string(),
+    scenario: z.literal(SCENARIO_ENTRY),
+    components: z.record(
+      z.string(),
+      z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() }).strict(),
+    ),
+  })
+  .strict();
