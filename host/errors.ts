@@ -138,6 +138,8 @@ const messages = {
     `package ${p.file} needs the world ${p.world}, and this romhost has ${p.supported}: run it with a romhost that has ${p.world}`,
   'package-component-changed': (p: { file: string; name: string; expected: string; found: string }) =>
     `package ${p.file}: component "${p.name}" does not match its manifest (SHA-256 ${p.expected.slice(0, 12)} listed, ${p.found.slice(0, 12)} found): the package was altered or damaged; pack it again from its scenario`,
+  'package-scenario-changed': (p: { file: string; expected: string; found: string }) =>
+    `package ${p.file}: its scenario.yaml does not match its manifest (SHA-256 ${p.expected.slice(0, 12)} listed, ${p.found.slice(0, 12)} found): the package was altered or damaged; pack it again from its scenario`,
   'package-unpack-failed': (p: { file: string; path: string; reason: string }) =>
     `package ${p.file} cannot be unpacked to ${p.path}: ${p.reason}; free the disk, or set ROMHOST_CACHE to a folder romhost may write`,
   'package-unwritable': (p: { file: string; reason: string }) =>

@@ -137,6 +137,17 @@ describe('a package that is not what its manifest says', () => {
     }
   });
 
+  it('is refused when its scenario was edited, even into one that still loads', async () => {
+    const tampered = repack(counter, join(dir, 'edited.romhost'), (entries) => {
+      entries['scenario.yaml'] = strToU8(`${strFromU8(entries['scenario.yaml']!)}\n# an innocent comment\n`);
+    });
+    const r = await romhost(['run', tampered, '--once']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(`^romhost: package ${tampered}: its scenario.yaml does not match its manifest \\(SHA-256 [0-9a-f]{12} listed, [0-9a-f]{12} found\\): the package was altered or damaged; pack it again from its scenario\n$`),
+    );
+  });
+
   it('is refused when it needs another world', async () => {
     const other = repack(counter, join(dir, 'other-world.romhost'), (entries) => {
       entries['manifest.json'] = strToU8(JSON.stringify({ ...manifestOf(entries), world: 'romhost:component/state-machine@0.2.0' }));

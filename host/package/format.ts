@@ -29,6 +29,8 @@ export interface PackageManifest {
   readonly world: string;
   /** The entry of the scenario. */
   readonly scenario: string;
+  /** SHA-256 (hex) of the scenario entry's bytes: an edit that still parses is caught too. */
+  readonly scenario_sha256: string;
   /** Component name (as in the scenario) → the SHA-256 (hex) and size of its bytes. */
   readonly components: Readonly<Record<string, { readonly sha256: string; readonly bytes: number }>>;
 }
@@ -42,6 +44,7 @@ export const manifestSchema = z
     version: z.literal(PACKAGE_VERSION),
     world: z.string(),
     scenario: z.literal(SCENARIO_ENTRY),
+    scenario_sha256: z.string().regex(/^[0-9a-f]{64}$/),
     components: z.record(
       z.string(),
       z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() }).strict(),

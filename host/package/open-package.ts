@@ -36,6 +36,8 @@ export async function openPackage(file: string): Promise<OpenedPackage> {
   const entries = unzip(file, data, (name, size) => name === SCENARIO_ENTRY || expected.get(name)?.bytes === size);
   const scenario = entries[SCENARIO_ENTRY];
   if (scenario === undefined) fail('package-damaged', { file, detail: `it has no ${SCENARIO_ENTRY}` });
+  const scenarioSha = createHash('sha256').update(scenario).digest('hex');
+  if (scenarioSha !== manifest.scenario_sha256) fail('package-scenario-changed', { file, expected: manifest.scenario_sha256, found: scenarioSha });
   const components = new Map<string, Uint8Array>();
   for (const [name, { sha256, bytes }] of Object.entries(manifest.components)) {
     const content = entries[componentEntry(sha256)];

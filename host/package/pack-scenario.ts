@@ -36,11 +36,19 @@ export async function packScenario(scenarioFile: string): Promise<Packed> {
     files[componentEntry(sha256)] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   }
   const text = rewritePaths(scenario.text, scenarioFile, components);
-  const manifest: PackageManifest = { romhost: 'package', version: PACKAGE_VERSION, world: PACKAGE_WORLD, scenario: SCENARIO_ENTRY, components };
+  const scenarioBytes = strToU8(text);
+  const manifest: PackageManifest = {
+    romhost: 'package',
+    version: PACKAGE_VERSION,
+    world: PACKAGE_WORLD,
+    scenario: SCENARIO_ENTRY,
+    scenario_sha256: createHash('sha256').update(scenarioBytes).digest('hex'),
+    components,
+  };
   const bytes = zipSync(
     {
       [MANIFEST_ENTRY]: strToU8(`${JSON.stringify(manifest, null, 2)}\n`),
-      [SCENARIO_ENTRY]: strToU8(text),
+      [SCENARIO_ENTRY]: scenarioBytes,
       ...files,
     },
     { level: 9, mtime: FIXED_MTIME },
