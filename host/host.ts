@@ -6,7 +6,7 @@ import { displayPath } from './display-path.js';
 import { Engine, type Component } from './engine/index.js';
 import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
-import { childChanges, familyOf, type PlacedChild, type Scenario } from './scenario/index.js';
+import { childChanges, familyOf, isSource, parseSource, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type Placement, type ReportChange, type SourceValue } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
 
@@ -297,7 +297,7 @@ class RomHost implements Host {
 
   receive(source: string, content: Uint8Array): Promise<StepResult> {
     this.#open();
-    if (source.startsWith('input/') || source === 'host/state' || !source.includes('/')) fail('not-a-report', { source });
+    if (!isSource(source) || parseSource(source).kind !== 'report') fail('not-a-report', { source });
     const bytes = content.slice();
     return this.#enqueue(UNRECORDED, () => this.#router.set(source, bytes));
   }

@@ -26,7 +26,7 @@ const HERE = 'catch-up';
  * checkpoint are in its state already. Reports it routes from other hosts' children are their
  * latest values, as everywhere in a cluster. Resolves with each orphan's reports at `to`.
  */
-export async function catchUp(o: CatchUpOptions): Promise<Map<string, Map<string, Uint8Array>>> {
+export async function catchUp(o: CatchUpOptions): Promise<Map<string, Record<string, Uint8Array>>> {
   const waiting = [...o.orphans].sort(([, a], [, b]) => a.seq - b.seq);
   const from = waiting[0]?.[1].seq ?? o.to;
   const values = new Map<string, Uint8Array>(o.reports);
@@ -56,16 +56,7 @@ export async function catchUp(o: CatchUpOptions): Promise<Map<string, Map<string
     }
     const now = join(o.to);
     if (now.length > 0) await host.place(now);
-    const result = new Map<string, Map<string, Uint8Array>>();
-    for (const child of o.orphans.keys()) {
-      const reports = new Map<string, Uint8Array>();
-      for (const report of o.scenario.reports(child)) {
-        const value = host.read(`${child}/${report}`);
-        if (value !== undefined) reports.set(report, value);
-      }
-      result.set(child, reports);
-    }
-    return result;
+    return new Map([...o.orphans.keys()].map((child) => [child, o.scenario.reportValues(child, (source) => host.read(source))]));
   } finally {
     await host.close();
   }

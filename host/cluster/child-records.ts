@@ -1,7 +1,8 @@
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
+import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { isWrongLastSequence } from '../store/nats-jetstream.js';
 import { decodeKey, encodeKey } from '../store/nats-keys.js';
+import { watchBucket } from './kv-watch.js';
 
 /**
  * A child as the cluster keeps it: who owns it, and a checkpoint from which any host can go on
@@ -47,32 +48,16 @@ export class ChildRecords {
   }
 
   async #watch(): Promise<void> {
-    // Loaded once the watch has delivered the bucket's last message as of now, or one after it:
-    // each key's latest value comes before it. (Its `delta` is no signal: writes under way keep it
-    // from reaching 0 at the right entry.)
-    const last = (await this.kv.status()).streamInfo.state.last_seq;
-    const watch = await this.kv.watch({ include: KvWatchInclude.LastValue });
-    let initialized = last === 0;
-    let loaded!: () => void;
-    const initial = new Promise<void>((done) => (loaded = done));
-    if (initialized) loaded();
-    void (async () => {
-      for await (const e of watch) {
-        const child = decodeKey(e.key);
-        const before = this.#cache.get(child);
-        // Our own writes come back too: the cache has them already, at their revision or later.
-        if (e.operation === 'PUT' && (!before || before.revision < e.revision)) {
-          const record = decodeRecord(e.value);
-          this.#cache.set(child, { record, revision: e.revision });
-          if (initialized) this.onChange(child, record, before?.record);
-        }
-        if (!initialized && e.revision >= last) {
-          initialized = true;
-          loaded();
-        }
-      }
-    })();
-    await initial;
+    await watchBucket(this.kv, (e, initial) => {
+      if (e.operation !== 'PUT') return;
+      const child = decodeKey(e.key);
+      const before = this.#cache.get(child);
+      // Our own writes come back too: the cache has them already, at their revision or later.
+      if (before && before.revision >= e.revision) return;
+      const record = decodeRecord(e.value);
+      this.#cache.set(child, { record, revision: e.revision });
+      if (!initial) this.onChange(child, record, before?.record);
+    });
   }
 
   get(child: string): ChildRecord | undefined {
@@ -91,7 +76,7 @@ export class ChildRecords {
       this.#cache.set(child, { record, revision });
       return true;
     } catch (e) {
-      if (!isRace(e)) throw e;
+      if (!isWrongLastSequence(e)) throw e;
       await this.#refresh(child);
       return false;
     }
@@ -117,7 +102,7 @@ export class ChildRecords {
     } catch (e) {
       // Only a write refused for its revision means another host moved first; anything else (a
       // timeout) stops this host, whose children the others then take from their last checkpoints.
-      if (!isRace(e)) throw e;
+      if (!isWrongLastSequence(e)) throw e;
       await this.#refresh(child);
       return false;
     }
@@ -128,11 +113,6 @@ export class ChildRecords {
     const before = this.#cache.get(child);
     if (e && e.operation === 'PUT' && (!before || before.revision < e.revision)) this.#cache.set(child, { record: decodeRecord(e.value), revision: e.revision });
   }
-}
-
-/** Whether a KV write was refused because the key's revision was not the one expected: another writer was first. */
-function isRace(e: unknown): boolean {
-  return e instanceof JetStreamApiError && (e.code === JetStreamApiCodes.StreamWrongLastSequence || e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }
 
 type Wire = { host: string; seq: number; reports: Record<string, string>; roms: Record<string, string> };

@@ -3,6 +3,7 @@ import { Subject, type Observable } from 'rxjs';
 import { Engine } from '../engine/index.js';
 import { fail } from '../errors.js';
 import { createHost, type Host } from '../host.js';
+import { equalBytes } from '../sessions/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { catchUp } from './catch-up.js';
 import { ChildRecords, type ChildRecord } from './child-records.js';
@@ -100,6 +101,8 @@ class ClusterNode implements ClusterHost {
   #closed = false;
   #follow: { stop(): Promise<void> } | undefined;
   #failure: unknown;
+  /** The local host's values, for the checkpoints. */
+  readonly #read = (source: string): Uint8Array | undefined => this.#host.read(source);
 
   constructor(
     private readonly nc: NatsConnection,
@@ -194,14 +197,15 @@ class ClusterNode implements ClusterHost {
   }
 
   async #handle(seq: number, source: string, content: Uint8Array): Promise<void> {
-    const live = this.#membership.live();
+    // The live hosts, asked for only when an input addresses a child nobody owns (most address one that is owned).
+    let live: string[] | undefined;
     const claimed: string[] = [];
     for (const child of this.scenario.addressedBy(source)) {
       this.#known.add(child);
       if (this.#owned.has(child) || this.#records.get(child) !== undefined) continue;
       // A child nobody owns yet: the host rendezvous hashing picks claims it, as of the input before.
-      if (chooseHost(child, live) !== this.name) continue;
-      if (await this.#records.claim(child, { host: this.name, seq: seq - 1, reports: {}, roms: this.#roms(child) })) claimed.push(child);
+      if (chooseHost(child, (live ??= this.#membership.live())) !== this.name) continue;
+      if (await this.#records.claim(child, { host: this.name, seq: seq - 1, reports: {}, roms: this.scenario.inputValues(child, this.#read) })) claimed.push(child);
     }
     if (claimed.length > 0) await this.#adopt(claimed, 'claimed');
     await this.#step(async () => {
@@ -250,23 +254,9 @@ class ClusterNode implements ClusterHost {
     for (const child of children) this.#events.next({ kind: 'lost', name: child, seq: this.#position });
   }
 
+  /** A child's checkpoint as this host has it now. */
   #record(child: string): ChildRecord {
-    const reports: Record<string, Uint8Array> = {};
-    for (const report of this.scenario.reports(child)) {
-      const value = this.#host.read(`${child}/${report}`);
-      if (value !== undefined) reports[report] = value;
-    }
-    return { host: this.name, seq: this.#position, reports, roms: this.#roms(child) };
-  }
-
-  /** The values of the inputs a child routes, as this host has them now. */
-  #roms(child: string): Record<string, Uint8Array> {
-    const roms: Record<string, Uint8Array> = {};
-    for (const source of this.scenario.inputs(child)) {
-      const value = this.#host.read(source);
-      if (value !== undefined) roms[source] = value;
-    }
-    return roms;
+    return { host: this.name, seq: this.#position, reports: this.scenario.reportValues(child, this.#read), roms: this.scenario.inputValues(child, this.#read) };
   }
 
   /** Another host wrote a child's record: its reports reach the children here that route them; a change of owner is placed. */
@@ -287,7 +277,7 @@ class ClusterNode implements ClusterHost {
     for (const [report, value] of reports) {
       const source = `${child}/${report}`;
       const now = this.#host.read(source);
-      if (now === undefined || Buffer.compare(now, value) !== 0) await this.#host.receive(source, value);
+      if (now === undefined || !equalBytes(now, value)) await this.#host.receive(source, value);
     }
   }
 
@@ -337,7 +327,7 @@ class ClusterNode implements ClusterHost {
     const caught = await catchUp({ scenario: this.scenario, engine: this.#engine, log: this.#log, orphans: taken, to: this.#position, reports: others });
     const children = [...taken.keys()].sort();
     await this.#step(async () => {
-      for (const [child, reports] of caught) await this.#receive(child, reports);
+      for (const [child, reports] of caught) await this.#receive(child, Object.entries(reports));
       await this.#adopt(children.filter((c) => claimed.has(c)), 'claimed');
       await this.#adopt(children.filter((c) => !claimed.has(c)), 'took-over');
     });

@@ -59,6 +59,25 @@ export class ClusterScenario {
   reports(child: string): readonly string[] {
     return this.spec(child)?.reports ?? [];
   }
+
+  /** The values of a child's reports that `read` has (a host's `read`), by report name: what its checkpoint keeps. */
+  reportValues(child: string, read: (source: string) => Uint8Array | undefined): Record<string, Uint8Array> {
+    return valuesOf(this.reports(child), (report) => read(`${child}/${report}`));
+  }
+
+  /** The values of the inputs a child routes that `read` has, by source: what its checkpoint keeps beside its reports. */
+  inputValues(child: string, read: (source: string) => Uint8Array | undefined): Record<string, Uint8Array> {
+    return valuesOf(this.inputs(child), read);
+  }
 }
 
 const hasWildcard = (source: string): boolean => source.split('/').includes('*');
+
+function valuesOf(keys: readonly string[], read: (key: string) => Uint8Array | undefined): Record<string, Uint8Array> {
+  const values: Record<string, Uint8Array> = {};
+  for (const key of keys) {
+    const value = read(key);
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}

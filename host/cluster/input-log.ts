@@ -1,14 +1,12 @@
 import {
   DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  StorageType,
   jetstream,
   jetstreamManager,
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { ensureStream } from '../store/nats-jetstream.js';
 
 /** An input as the log holds it: its place in the cluster's one order, its ROM, its bytes. */
 export interface LoggedInput {
@@ -39,14 +37,7 @@ export class InputLog {
     const jsm = await jetstreamManager(nc);
     const stream = `${prefix}-inputs`;
     const subject = `${prefix}.inputs`;
-    await jsm.streams.info(stream).catch((e: unknown) => {
-      if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
-      return jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File, num_replicas: 1 }).catch(async (e2: unknown) => {
-        // Another host created it first: fine, it is the same stream.
-        if (e2 instanceof JetStreamApiError) return jsm.streams.info(stream);
-        throw e2;
-      });
-    });
+    await ensureStream(jsm, stream, subject);
     return new InputLog(jetstream(nc), jsm, stream, subject);
   }
 

@@ -1,9 +1,10 @@
-import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
+import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { compareCodeUnits } from '../code-unit-order.js';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { RomhostError } from '../errors.js';
 import { encodeKey, decodeKey } from '../store/nats-keys.js';
+import { isWrongLastSequence } from '../store/nats-jetstream.js';
+import { watchBucket } from './kv-watch.js';
 
 /**
  * The hosts of a cluster and whether each is alive: a heartbeat per host in a KV bucket (file
@@ -49,34 +50,24 @@ export class Membership {
 
   async #start(): Promise<void> {
     this.#revision = await this.kv.put(encodeKey(this.host), this.#beat());
-    // Every heartbeat there now is known before join resolves (the watch has delivered the bucket's
-    // last message as of now, or a later one): a host that joins must never take another that is
-    // alive for gone because the watch had not told of it yet.
-    const last = (await this.kv.status()).streamInfo.state.last_seq;
-    const watch = await this.kv.watch({ include: KvWatchInclude.LastValue });
-    this.#watch = watch;
-    let loaded!: () => void;
-    const initial = new Promise<void>((done) => (loaded = done));
-    void (async () => {
-      for await (const e of watch) {
-        if (e.revision >= last) loaded();
-        const host = decodeKey(e.key);
-        if (e.operation !== 'PUT') {
-          this.#seen.delete(host);
-          if (host !== this.host) this.#lapse(host);
-          continue;
-        }
-        const was = this.#seen.get(host);
-        if (was?.revision !== e.revision) this.#seen.set(host, { revision: e.revision, at: performance.now() });
-        this.#lapsed.delete(host);
+    // Every heartbeat there now is known before join resolves: a host that joins must never take
+    // another that is alive for gone because the watch had not told of it yet.
+    this.#watch = await watchBucket(this.kv, (e) => {
+      const host = decodeKey(e.key);
+      if (e.operation !== 'PUT') {
+        this.#seen.delete(host);
+        if (host !== this.host) this.#lapse(host);
+        return;
       }
-    })();
+      const was = this.#seen.get(host);
+      if (was?.revision !== e.revision) this.#seen.set(host, { revision: e.revision, at: performance.now() });
+      this.#lapsed.delete(host);
+    });
     this.#timer = setInterval(() => void this.#tick(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.#timer.unref();
     // Expiry is checked more often than heartbeats are renewed: a lapse is told within a tenth of a lease of it.
     this.#check = setInterval(() => this.#expire(), Math.max(20, Math.floor(this.leaseMs / 10)));
     this.#check.unref();
-    await initial;
   }
 
   /** The hosts alive now, this one included, sorted by name. */
@@ -104,8 +95,7 @@ export class Membership {
     try {
       this.#revision = await this.kv.update(encodeKey(this.host), this.#beat(), this.#revision);
     } catch (e) {
-      const taken = e instanceof JetStreamApiError && (e.code === JetStreamApiCodes.StreamWrongLastSequence || e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
-      if (taken && !this.#closed) {
+      if (isWrongLastSequence(e) && !this.#closed) {
         await this.close().catch(() => undefined);
         this.onTaken(new RomhostError('cluster-host-taken', { host: this.host, reason: (e as Error).message }, { cause: e }));
       }

@@ -1,8 +1,5 @@
 import {
   DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  StorageType,
   jetstream,
   jetstreamManager,
   type JetStreamClient,
@@ -10,6 +7,7 @@ import {
   type StoredMsg,
 } from '@nats-io/jetstream';
 import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { ensureStream, isWrongLastSequence } from './nats-jetstream.js';
 import { fail } from '../errors.js';
 import { decodeBatch, type DecodedBatch } from './nats-batch-codec.js';
 
@@ -59,10 +57,7 @@ export class NatsBatchLog {
     const jsm = await jetstreamManager(nc);
     const stream = `${prefix}-journal`;
     const subject = `${prefix}.journal`;
-    const info = await jsm.streams.info(stream).catch((e: unknown) => {
-      if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
-      return jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File, num_replicas: 1 });
-    });
+    const info = await ensureStream(jsm, stream, subject);
     return new NatsBatchLog(jetstream(nc), jsm, location, nc.info!.max_payload - HEADROOM, prefix, info.state.last_seq);
   }
 
@@ -75,7 +70,7 @@ export class NatsBatchLog {
         const ack = await this.js.publish(this.#subject, part, { headers: partHeaders(i + 1, parts, step), expect: { lastSequence: this.#lastSeq } });
         this.#lastSeq = ack.seq;
       } catch (e) {
-        if (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamWrongLastSequence) {
+        if (isWrongLastSequence(e)) {
           return fail('store-shared', { store: this.location, seq: this.#lastSeq }, e);
         }
         throw e;
