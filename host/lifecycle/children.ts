@@ -193,18 +193,10 @@ export class Children {
     }
     const child = new Child(spec, component, this.engine, this.router.reader(spec.name));
     this.#children.set(spec.name, child);
-    const owner = this.#elsewhere(spec.name);
+    const owner = this.router.elsewhere(spec.name);
     if (owner === undefined) return this.#start(child, step, 'new');
     // Another host's (or nobody's yet): known here by its reports alone.
     this.#set(childPlaced(childStarted(this.state.get(), spec.name, component, 'new', step), spec.name, owner));
-  }
-
-  /** In a cluster, the host that owns a child when it is not this one ('' for none yet); undefined when it runs here. */
-  #elsewhere(name: string): string | undefined {
-    const placement = this.router.placement;
-    if (placement === undefined) return undefined;
-    const owner = placement.owner(name);
-    return owner === placement.host ? undefined : owner;
   }
 
   /**
@@ -214,7 +206,7 @@ export class Children {
    * A name the scenario does not know (yet) is nothing.
    */
   place(name: string, step: number): void {
-    const owner = this.#elsewhere(name);
+    const owner = this.router.elsewhere(name);
     const family = this.#families.of(name);
     const child = this.#children.get(name);
     if (family) {

@@ -105,6 +105,13 @@ export class Router {
     });
   }
 
+  /** In a cluster, the host that owns `child` when it is not this one ('' while none does); undefined when it runs here. */
+  elsewhere(child: string): string | undefined {
+    if (this.placement === undefined) return undefined;
+    const owner = this.placement.owner(child);
+    return owner === this.placement.host ? undefined : owner;
+  }
+
   get table(): RouteTable {
     return this.#table;
   }
@@ -239,7 +246,7 @@ export class Router {
     const late: string[] = [];
     for (let item = this.#queue.take(); item; item = this.#queue.take()) {
       // Another host's child: its owner runs it on the same change (its reports come back from there).
-      if (this.placement !== undefined && this.placement.owner(item.child) !== this.placement.host) continue;
+      if (this.placement !== undefined && this.elsewhere(item.child) !== undefined) continue;
       let child = children.get(item.child);
       // A hibernating child wakes for a change of its ROMs; one that is down stays down.
       let waking = child?.hibernated === true;
