@@ -1,28 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { romhost, type CliResult } from './support/cli.js';
+import { romhost } from './support/cli.js';
 
-const MAIN = resolve('dist/host/cli/main.js');
 const COUNTER = resolve('examples/counter/scenario.yaml');
 const WINDOWS = resolve('examples/windows/scenario.yaml');
 const WINDOWS_INPUTS = resolve('examples/windows/windows.jsonl');
-
-/** Runs the built CLI in `cwd`: a package must not depend on the folder it is run from. */
-function romhostIn(cwd: string, args: readonly string[]): Promise<CliResult> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** A copy of the package at `file` with `edit` applied to its entries, zipped again. */
 function repack(file: string, out: string, edit: (entries: Record<string, Uint8Array>) => void): string {
@@ -51,7 +36,7 @@ describe('romhost pack and run', () => {
   it('runs the counter from its package, elsewhere, with the reports of its scenario', async () => {
     const args = ['--input', 'input=a', '--input', 'input=b', '--once'];
     const direct = await romhost(['run', COUNTER, ...args]);
-    const packaged = await romhostIn(mkdtempSync(join(tmpdir(), 'romhost-elsewhere-')), ['run', counter, ...args]);
+    const packaged = await romhost(['run', counter, ...args], '', mkdtempSync(join(tmpdir(), 'romhost-elsewhere-')));
     expect(packaged.stderr).toBe('');
     expect(packaged.code).toBe(0);
     expect(JSON.parse(packaged.stdout)).toEqual(JSON.parse(direct.stdout));
@@ -62,7 +47,7 @@ describe('romhost pack and run', () => {
     const args = ['--inputs', WINDOWS_INPUTS, '--once'];
     const direct = await romhost(['run', WINDOWS, ...args]);
     expect(direct.code).toBe(0);
-    const packaged = await romhostIn(mkdtempSync(join(tmpdir(), 'romhost-elsewhere-')), ['run', windows, ...args]);
+    const packaged = await romhost(['run', windows, ...args], '', mkdtempSync(join(tmpdir(), 'romhost-elsewhere-')));
     expect(packaged.stderr).toBe('');
     expect(packaged.code).toBe(0);
     expect(JSON.parse(packaged.stdout)).toEqual(JSON.parse(direct.stdout));
@@ -70,7 +55,7 @@ describe('romhost pack and run', () => {
 
   it('runs a package named relative to the working directory, twice (the second from its unpacked copy)', async () => {
     for (let i = 0; i < 2; i++) {
-      const r = await romhostIn(dir, ['run', 'counter.romhost', '--input', 'input=a', '--once']);
+      const r = await romhost(['run', 'counter.romhost', '--input', 'input=a', '--once'], '', dir);
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toMatchObject({ reports: { 'counter/count': '1' } });
     }

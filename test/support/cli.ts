@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** The built CLI, by absolute path: a test may run it from another folder. */
+const MAIN = resolve('dist/host/cli/main.js');
 
 export interface CliResult {
   readonly code: number | null;
@@ -6,10 +10,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the built CLI (dist/, built by test/global-setup.ts) with `stdin` fed and closed. */
-export function romhost(args: readonly string[], stdin = ''): Promise<CliResult> {
+/** Runs the built CLI (dist/, built by test/global-setup.ts) with `stdin` fed and closed, in `cwd` (default: the repository's root). */
+export function romhost(args: readonly string[], stdin = '', cwd?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/host/cli/main.js', ...args], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: 'pipe', ...(cwd === undefined ? {} : { cwd }) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
