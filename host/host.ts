@@ -65,6 +65,22 @@ export type HostEvent =
 
 type Event<E = HostEvent> = E extends HostEvent ? Omit<E, 'step'> : never;
 
+/**
+ * The host at a step boundary (`Host.snapshot`): all a pure system is. Restored by a fresh host
+ * that resumes `values` at `step` and applies `scenario` with the same components
+ * (host/snapshot, `romhost run --restore`).
+ */
+export interface HostSnapshot {
+  readonly step: number;
+  readonly scenario: Scenario;
+  /** Component name, as the scenario names it → SHA-256 of what was loaded. */
+  readonly components: Readonly<Record<string, string>>;
+  /** The children by name as they are now: the component each runs (a swap shows here) and its status. */
+  readonly children: HostState['children'];
+  /** Every source with a value, sorted by source: inputs, reports and `host/state`. */
+  readonly values: readonly (readonly [string, Uint8Array])[];
+}
+
 /** What one step did. */
 export interface StepResult {
   readonly step: number;
@@ -121,6 +137,11 @@ export interface Host {
   place(children: readonly string[]): Promise<StepResult>;
   /** The reports of the child's shadow, latest value by report name; undefined when it has none. */
   shadowReports(child: string): ReadonlyMap<string, Uint8Array> | undefined;
+  /**
+   * Everything the host is, at the boundary after the steps accepted before this call (in its
+   * turn, like `shadow`; it takes no step). Rejects with `no-scenario` before the first `apply`.
+   */
+  snapshot(): Promise<HostSnapshot>;
   /** The current value of a source: `CHILD/REPORT`, `input/NAME` or `host/state`. */
   read(source: string): Uint8Array | undefined;
   /** Every report's current value by `CHILD/REPORT`, sorted. */
@@ -173,8 +194,8 @@ class RomHost implements Host {
   readonly #events: Pending[] = [];
   readonly #accepted = new Subject<HostEvent>();
   readonly #restartBeforeUpdate: HostOptions['restartBeforeUpdate'];
-  /** The scenario as applied, with the hash of each child's component as the scenario names it. */
-  #scenario: { scenario: Scenario; placed: PlacedChild[] } | undefined;
+  /** The scenario as applied, with the hash of each child's component as the scenario names it, and of each component by name. */
+  #scenario: { scenario: Scenario; placed: PlacedChild[]; components: Readonly<Record<string, string>> } | undefined;
   #busy = false;
   #closed = false;
 
@@ -221,7 +242,7 @@ class RomHost implements Host {
     const hashes = Object.fromEntries([...components].map(([name, c]) => [name, c.hash]));
     return this.#enqueue({ kind: 'apply', scenario, components: hashes }, (step) => {
       const changes = childChanges(this.#scenario?.placed ?? [], placed);
-      this.#scenario = { scenario, placed };
+      this.#scenario = { scenario, placed, components: hashes };
       for (const { name } of changes.stop) this.#children.remove(name, step);
       this.#router.table = routeTable(scenario);
       for (const { spec } of changes.restart) this.#children.replace(spec, components.get(spec.component)!, step);
@@ -308,6 +329,16 @@ class RomHost implements Host {
     return this.#enqueue(UNRECORDED, (step) => {
       for (const name of names) this.#children.place(name, step);
     });
+  }
+
+  async snapshot(): Promise<HostSnapshot> {
+    this.#open();
+    let snapshot: HostSnapshot | undefined;
+    await this.#enqueue(null, (step) => {
+      const applied = this.#scenario ?? fail('no-scenario', undefined);
+      snapshot = { step, scenario: applied.scenario, components: applied.components, children: this.state.children, values: this.#router.values() };
+    });
+    return snapshot!;
   }
 
   shadowReports(child: string): ReadonlyMap<string, Uint8Array> | undefined {

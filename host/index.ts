@@ -2,13 +2,13 @@
  * romhost's public API: every export by name. The CLI and the inspector use this and nothing else.
  */
 export { createHost } from './host.js';
-export type { ComponentSource, Host, HostEvent, HostOptions, StepResult } from './host.js';
+export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, StepResult } from './host.js';
 
 export { Engine } from './engine/index.js';
 export type { CallPath, ChildImports, Component, ComponentInstance, CoreModuleInfo, EngineOptions, EngineStats } from './engine/index.js';
 
 export { DEFAULT_LIMITS, DEFAULT_RESTART, formatSource, loadScenario, parseScenario, scenarioJsonSchema } from './scenario/index.js';
-export type { ChildSpec, ComponentRef, Limits, RestartPolicy, RomSource, Scenario } from './scenario/index.js';
+export type { ChildSpec, ComponentRef, Limits, RestartPolicy, RomSource, Scenario, SubsystemSpec, SubsystemTexts } from './scenario/index.js';
 
 export {
   buildComponent,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fail } from '../errors.js';
-import type { ChildSpec, ComponentRef, RomSource, Scenario } from './types.js';
+import type { ChildSpec, ComponentRef, RomSource, Scenario, SubsystemTexts } from './types.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
 import { readYaml, type YamlFile } from './read-yaml.js';
 import { describeIssues, type Problem } from './describe-issue.js';
@@ -19,7 +19,7 @@ const INLINE = '<inline>';
  * paths. Throws `scenario-invalid` (`FILE:LINE: DETAIL`) for the earliest problem in the file:
  * first the shape (schema.ts), then, once the shape is right, the references between fields.
  */
-export function parseScenario(text: string, file: string): Scenario {
+export function parseScenario(text: string, file: string, subsystems: SubsystemTexts = {}): Scenario {
   const yaml = readYaml(text, file);
   const protoKeys = protoKeyProblems(yaml.value);
   const parsed = scenarioFileSchema.safeParse(yaml.value, { reportInput: true });
@@ -66,5 +66,5 @@ function build(data: ScenarioFile, file: string, text: string, base: string, yam
         line: yaml.lineOf(['children', name]),
       }),
     );
-  return { file, text, components, children, limits, restart };
+  return { file, text, components, children, limits, restart, subsystems: [] };
 }

@@ -86,6 +86,7 @@ describe('a valid file', () => {
       ],
       limits: { ...DEFAULT_LIMITS, fuel: 5000 },
       restart: DEFAULT_RESTART,
+      subsystems: [],
     };
     const scenario = parseScenario(text, 'examples/counter/scenario.yaml');
     expect(scenario).toEqual(expected);

@@ -71,4 +71,27 @@ export interface Scenario {
   readonly children: readonly ChildSpec[];
   readonly limits: Limits;
   readonly restart: RestartPolicy;
+  /**
+   * The children that are scenarios of their own (docs/scenario.md, Subsystems), by name
+   * (`office`, `office/inner`), sorted. Their children are in `children` already, under names in
+   * their namespace (`office/layouter`); these say where each came from.
+   */
+  readonly subsystems: readonly SubsystemSpec[];
 }
+
+/** A child that is a scenario: its file and text, which `parseScenario` needs again to build it. */
+export interface SubsystemSpec {
+  /** `office`; a subsystem inside one is `office/inner`. */
+  readonly name: string;
+  /** Its scenario file, as given (relative to the cwd, or absolute). */
+  readonly file: string;
+  /** Its YAML, as it was read. */
+  readonly text: string;
+  /** The reports it lets its parent route, as its own sources: `layouter/window_layout`. */
+  readonly reports: readonly string[];
+  /** 1-based line of its entry in the file that names it. */
+  readonly line: number;
+}
+
+/** The files of a scenario's subsystems, by subsystem name: what `parseScenario` builds them from. */
+export type SubsystemTexts = Readonly<Record<string, { readonly file: string; readonly text: string }>>;
