@@ -66,6 +66,8 @@ const messages = {
     `child "${p.child}" has no shadow to promote or stop: start one first (host.shadow, or {"shadow": "${p.child}", "component": "PATH.wasm"})`,
   'cannot-hibernate': (p: { child: string; status: string }) =>
     `child "${p.child}" is ${p.status}: only a running child hibernates (restart it first)`,
+  'subsystem-command': (p: { subsystem: string; command: string; detail: string }) =>
+    `"${p.subsystem}" is a subsystem, which ${p.command} does not take: ${p.detail}`,
   'unknown-child': (p: { child: string; known: readonly string[] }) =>
     `no child is called "${p.child}" (children: ${p.known.join(', ') || 'none'})`,
 
@@ -145,6 +147,26 @@ const messages = {
     `package ${p.file} cannot be unpacked to ${p.path}: ${p.reason}; free the disk, or set ROMHOST_CACHE to a folder romhost may write`,
   'package-unwritable': (p: { file: string; reason: string }) =>
     `package ${p.file} cannot be written: ${p.reason}`,
+
+  // snapshots: a host's state at a step boundary in one file (host/snapshot, docs/snapshot.md)
+  'snapshot-unreadable': (p: { file: string; reason: string }) => `snapshot ${p.file} cannot be read: ${p.reason}`,
+  'snapshot-not-snapshot': (p: { file: string; detail: string }) =>
+    `${p.file} is not a romhost snapshot (${p.detail}): take one with romhost snapshot, or a {"snapshot": "PATH"} line to romhost run`,
+  'snapshot-damaged': (p: { file: string; detail: string }) =>
+    `snapshot ${p.file} is damaged: ${p.detail}: copy it again, or take it again from its host`,
+  'snapshot-version': (p: { file: string; version: number; supported: number }) =>
+    `snapshot ${p.file} is in format version ${p.version}, and this romhost reads version ${p.supported}: restore it with the romhost that took it`,
+  'snapshot-world': (p: { file: string; world: string; supported: string }) =>
+    `snapshot ${p.file} needs the world ${p.world}, and this romhost has ${p.supported}: restore it with a romhost that has ${p.world}`,
+  'snapshot-unwritable': (p: { file: string; reason: string }) => `snapshot ${p.file} cannot be written: ${p.reason}`,
+  'snapshot-component-missing': (p: { file: string; name: string; sha256: string; looked: readonly string[] }) =>
+    `snapshot ${p.file}: component "${p.name}" (SHA-256 ${p.sha256.slice(0, 12)}) is not in ${p.looked.join(', nor in ')}: give a package or a store that holds it (romhost run NAME.romhost --restore SNAPSHOT, or --store DIR)`,
+  'snapshot-component-mismatch': (p: { file: string; child: string; expected: string; found: string }) =>
+    `snapshot ${p.file}: child "${p.child}" was restored on component ${p.found.slice(0, 12)}, but the snapshot says ${p.expected.slice(0, 12)}: a component file changed while it was restored; restore again`,
+  'snapshot-store-empty': (p: { store: string }) =>
+    `the ${p.store} holds no run to snapshot: run a scenario on it first (romhost run SCENARIO --store DIR)`,
+  'snapshot-store-holds-run': (p: { store: string; step: number }) =>
+    `a snapshot cannot be restored into the ${p.store}: it holds a run already (at step ${p.step}); restore into a new store (another --store DIR), or resume that run without --restore`,
 } as const;
 
 export type ErrorCode = keyof typeof messages;

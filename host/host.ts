@@ -6,7 +6,7 @@ import { displayPath } from './display-path.js';
 import { Engine, type Component } from './engine/index.js';
 import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
-import { childChanges, familyOf, isSource, parseSource, type PlacedChild, type Scenario } from './scenario/index.js';
+import { childChanges, familyOf, isSource, parseSource, replaceSubsystem, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type Placement, type ReportChange, type SourceValue } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
 
@@ -100,17 +100,21 @@ export interface Host {
   apply(scenario: Scenario): Promise<StepResult>;
   /** Publishes `content` as the input ROM `input/NAME` and runs the step it causes. */
   publish(name: string, content: Uint8Array | string): Promise<StepResult>;
-  /** Stops a child; its last reports stay, and it stays down until restarted. */
+  /** Stops a child; its last reports stay, and it stays down until restarted. A subsystem (`office`): each of its children. */
   kill(child: string): Promise<StepResult>;
   /**
    * Drops a running child's instance; the next change of one of its ROMs wakes it with a fresh
    * one, started on them. Past `limits.max_warm` warm children, the least recently updated
-   * hibernate by themselves.
+   * hibernate by themselves. A subsystem (`office`): each of its running children.
    */
   hibernate(child: string): Promise<StepResult>;
-  /** A fresh instance of the child's component on the same ROMs; lifts a quarantine. */
+  /** A fresh instance of the child's component on the same ROMs; lifts a quarantine. A subsystem (`office`): each of its children. */
   restart(child: string): Promise<StepResult>;
-  /** Swaps the child's component atomically; if the new one fails to load or start, the old one keeps running and this rejects with why. */
+  /**
+   * Swaps the child's component atomically; if the new one fails to load or start, the old one keeps running and this rejects with why.
+   * A subsystem (`office`) swaps to another scenario file: an `apply` of the parent with that one mounted there, so that
+   * its children of the same name and routes keep running, and their reports stay.
+   */
   swap(child: string, component: ComponentSource): Promise<StepResult>;
   /**
    * Shadow swap: runs `component` beside the child on the same ROMs and under its limits, from a
@@ -250,14 +254,18 @@ class RomHost implements Host {
       for (const { spec } of changes.start) this.#children.create(spec, components.get(spec.component)!, step);
       const names = (list: readonly { name: string }[]) => list.map((c) => c.name);
       this.#setState(
-        scenarioApplied(this.state, {
-          step,
-          file: scenario.file,
-          started: names(changes.start),
-          stopped: names(changes.stop),
-          restarted: names(changes.restart),
-          reconfigured: changes.reconfigure.map((r) => r.child.name),
-        }),
+        scenarioApplied(
+          this.state,
+          {
+            step,
+            file: scenario.file,
+            started: names(changes.start),
+            stopped: names(changes.stop),
+            restarted: names(changes.restart),
+            reconfigured: changes.reconfigure.map((r) => r.child.name),
+          },
+          scenario.subsystems.map((s) => s.name),
+        ),
       );
     });
   }
@@ -271,21 +279,26 @@ class RomHost implements Host {
 
   kill(child: string): Promise<StepResult> {
     this.#open();
-    return this.#enqueue({ kind: 'kill', child }, (step) => this.#children.kill(child, step));
+    return this.#enqueue({ kind: 'kill', child }, (step) => this.#each(child, (name) => this.#children.kill(name, step)));
   }
 
   hibernate(child: string): Promise<StepResult> {
     this.#open();
-    return this.#enqueue({ kind: 'hibernate', child }, (step) => this.#children.hibernate(child, step));
+    return this.#enqueue({ kind: 'hibernate', child }, (step) => this.#each(child, (name) => this.#children.hibernate(name, step)));
   }
 
   restart(child: string): Promise<StepResult> {
     this.#open();
-    return this.#enqueue({ kind: 'restart', child }, (step) => this.#children.restart(child, step));
+    return this.#enqueue({ kind: 'restart', child }, (step) => this.#each(child, (name) => this.#children.restart(name, step)));
   }
 
   async swap(child: string, source: ComponentSource): Promise<StepResult> {
     this.#open();
+    if (this.#subsystem(child)) {
+      // A subsystem runs a scenario: swapping it is applying the parent with the other scenario mounted there.
+      if (typeof source !== 'string') fail('subsystem-command', { subsystem: child, command: 'swap', detail: 'give the path of a scenario file, not component bytes' });
+      return this.apply(await replaceSubsystem(this.#scenario!.scenario, child, source));
+    }
     const component = await this.#loadFor(child, source);
     const event: Event = { kind: 'swap', child, component: component.hash, ...(typeof source === 'string' ? { path: resolve(source) } : {}) };
     return this.#enqueue(event, (step) => this.#children.swap(child, component, step));
@@ -293,6 +306,7 @@ class RomHost implements Host {
 
   async shadow(child: string, source: ComponentSource): Promise<StepResult> {
     this.#open();
+    this.#notSubsystem(child, 'shadow');
     const component = await this.#loadFor(child, source).catch((e: unknown) => {
       if (!(e instanceof RomhostError)) throw e;
       const label = typeof source === 'string' ? displayPath(source) : `bytes for ${child}`;
@@ -304,6 +318,7 @@ class RomHost implements Host {
 
   async promote(child: string): Promise<StepResult> {
     this.#open();
+    this.#notSubsystem(child, 'promote');
     // What is promoted, and recorded as the swap, is the candidate shadowing the child now.
     const shadow = this.#children.shadows.get(this.#children.get(child).name) ?? fail('no-shadow', { child });
     const { instance: { component }, path } = shadow;
@@ -313,6 +328,7 @@ class RomHost implements Host {
 
   unshadow(child: string): Promise<StepResult> {
     this.#open();
+    this.#notSubsystem(child, 'unshadow');
     return this.#enqueue(null, (step) => this.#children.unshadow(child, step));
   }
 
@@ -459,6 +475,36 @@ class RomHost implements Host {
     if (next.children !== previous.children || next.applied !== previous.applied || next.families !== previous.families) {
       this.#router.set('host/state', stateReport(next));
     }
+  }
+
+  /** Whether `name` is a subsystem (`office`) of the scenario applied now. */
+  #subsystem(name: string): boolean {
+    return this.#scenario?.scenario.subsystems.some((s) => s.name === name) === true;
+  }
+
+  /**
+   * Runs a lifecycle command on a child, or on each child of a subsystem (`office`) in name order,
+   * inner subsystems' included: what kill, restart and hibernate mean for a whole subsystem. Those
+   * that cannot take it (hibernating one that is down) are left as they are.
+   */
+  #each(name: string, command: (child: string) => void): void {
+    if (!this.#subsystem(name)) return command(name);
+    const prefix = `${name}/`;
+    for (const child of this.#scenario!.scenario.children) {
+      if (!child.name.startsWith(prefix)) continue;
+      try {
+        command(child.name);
+      } catch (e) {
+        if (!(e instanceof RomhostError && e.code === 'cannot-hibernate')) throw e;
+      }
+    }
+  }
+
+  /** Shadows compare one component with another: a subsystem is many. */
+  #notSubsystem(name: string, command: string): void {
+    if (!this.#subsystem(name)) return;
+    const children = this.#scenario!.scenario.children.filter((c) => c.name.startsWith(`${name}/`)).map((c) => c.name);
+    fail('subsystem-command', { subsystem: name, command, detail: `name one of its children (${children.join(', ')})` });
   }
 
   #open(): void {

@@ -272,7 +272,8 @@ children:
         };
         expect(await run(true)).toEqual(await run(false));
       }),
-      { numRuns: 30 },
+      // Seeded: how many wakes 30 random runs hold varies, and this checks that they held enough.
+      { numRuns: 30, seed: 20261206 },
     );
     expect(slept).toBeGreaterThan(10);
   });

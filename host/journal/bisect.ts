@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { createHost, loadScenario, parseScenario, type Host, type HostOptions, type Scenario } from '../index.js';
+import { createHost, loadScenario, type Host, type HostOptions, type Scenario } from '../index.js';
 import { fail } from '../errors.js';
 import { jsonValue } from '../json-value.js';
 import { compareStep, type Divergence } from './compare.js';
@@ -8,6 +8,7 @@ import { decodeBytes, isEvent, type CausedEntry, type EventEntry } from './forma
 import type { Journal } from './read-journal.js';
 import { Recorder } from './recorder.js';
 import { withSwaps } from './replay.js';
+import { appliedScenario } from './applied-scenario.js';
 
 /**
  * One input of a bisection: an input ROM's new value or a lifecycle command, as a line of
@@ -181,7 +182,7 @@ export function journalInputs(journal: Journal): BisectInput[] {
 function journalScenario(journal: Journal): Scenario {
   const first = journal.steps[0]?.event;
   if (!first || !('apply' in first)) return fail('bisect-journal-unusable', { file: journal.file, step: first?.step ?? 0, detail: 'it does not start by applying a scenario: give the scenario to apply' });
-  return parseScenario(first.apply.text, resolve(dirname(resolve(journal.file)), first.apply.file));
+  return appliedScenario(first, dirname(resolve(journal.file)));
 }
 
 /** An input, short, for messages: `input/NAME = "text"`, `kill CHILD`, `swap CHILD to FILE`. */

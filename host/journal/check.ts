@@ -3,12 +3,13 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { compareCodeUnits } from '../code-unit-order.js';
 import { fail } from '../errors.js';
-import { loadScenario, parseScenario, type HostOptions } from '../index.js';
+import { loadScenario, type HostOptions } from '../index.js';
 import { familyOf } from '../scenario/index.js';
 import type { Divergence } from './compare.js';
 import { describeDivergence } from './describe-divergence.js';
 import type { Journal } from './read-journal.js';
 import { replay } from './replay.js';
+import { appliedScenario } from './applied-scenario.js';
 
 /** The chance of a restart before each update in a seeded run: often enough to hit every kind of update in a short journal, rarely enough that the restarted instance also runs on for a while. */
 const RESTART_ODDS = 4;
@@ -134,7 +135,7 @@ async function childrenOf(journal: Journal, scenario: string | undefined): Promi
   } else {
     const folder = dirname(resolve(journal.file));
     for (const { event } of journal.steps) {
-      if ('apply' in event) for (const c of parseScenario(event.apply.text, resolve(folder, event.apply.file)).children) names.add(c.name);
+      if ('apply' in event) for (const c of appliedScenario(event, folder).children) names.add(c.name);
     }
   }
   return [...names].sort(compareCodeUnits);

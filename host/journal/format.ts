@@ -20,8 +20,16 @@ export type Bytes = { readonly text: string } | { readonly base64: string };
 export type EventEntry =
   | {
       readonly step: number;
-      /** The scenario: its file (relative to the journal's folder), its YAML, and the SHA-256 of each component it loaded. */
-      readonly apply: { readonly file: string; readonly text: string; readonly components: Readonly<Record<string, string>> };
+      /**
+       * The scenario: its file (relative to the journal's folder), its YAML, and the SHA-256 of each
+       * component it loaded; with subsystems, each one's file and YAML by subsystem name.
+       */
+      readonly apply: {
+        readonly file: string;
+        readonly text: string;
+        readonly components: Readonly<Record<string, string>>;
+        readonly subsystems?: Readonly<Record<string, { readonly file: string; readonly text: string }>>;
+      };
     }
   | ({ readonly step: number; /** `input/NAME` */ readonly input: string } & Bytes)
   | { readonly step: number; readonly kill: string }
@@ -56,7 +64,19 @@ export const headerSchema = z.object({ romhost: z.literal('journal'), version: z
 
 /** One line of a journal, checked: a damaged or hand-edited line is refused with what is wrong. */
 export const entrySchema = z.union([
-  z.object({ step, apply: z.object({ file: z.string(), text: z.string(), components: z.record(z.string(), z.string()) }).strict() }).strict(),
+  z
+    .object({
+      step,
+      apply: z
+        .object({
+          file: z.string(),
+          text: z.string(),
+          components: z.record(z.string(), z.string()),
+          subsystems: z.record(z.string(), z.object({ file: z.string(), text: z.string() }).strict()).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
   withBytes({ step, input: z.string().startsWith('input/') }),
   z.object({ step, kill: z.string() }).strict(),
   z.object({ step, restart: z.string() }).strict(),

@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { Subscription } from 'rxjs';
-import type { Fault, Host, HostEvent, LifecycleEvent, ReportChange } from '../index.js';
+import type { Fault, Host, HostEvent, LifecycleEvent, ReportChange, Scenario } from '../index.js';
 import { jsonFields } from '../json-value.js';
 import type { CausedEntry, EventEntry, JournalEntry } from './format.js';
 
@@ -76,11 +76,17 @@ export const lifecycleEntry = ({ step, child, action, component }: LifecycleEven
   ...(component === undefined ? {} : { component }),
 });
 
+/** A scenario's subsystems as an apply entry names them, when it has any. */
+function subsystemFiles(scenario: Scenario, path: (file: string) => string): { subsystems?: Record<string, { file: string; text: string }> } {
+  if (scenario.subsystems.length === 0) return {};
+  return { subsystems: Object.fromEntries(scenario.subsystems.map((s) => [s.name, { file: path(s.file), text: s.text }])) };
+}
+
 /** The journal entry of a host event; `path` says how the journal names a file. */
 export function eventEntry(e: HostEvent, path: (file: string) => string): EventEntry {
   switch (e.kind) {
     case 'apply':
-      return { step: e.step, apply: { file: path(e.scenario.file), text: e.scenario.text, components: e.components } };
+      return { step: e.step, apply: { file: path(e.scenario.file), text: e.scenario.text, components: e.components, ...subsystemFiles(e.scenario, path) } };
     case 'publish':
       return { step: e.step, input: e.source, ...jsonFields(e.content) };
     case 'kill':

@@ -3,12 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { Subscription } from 'rxjs';
 import { displayPath } from '../display-path.js';
-import { createHost, loadScenario, parseScenario, type Host, type HostOptions, type Scenario, type StepResult } from '../index.js';
+import { createHost, loadScenario, type Host, type HostOptions, type Scenario, type StepResult } from '../index.js';
 import { fail, isRomhostError } from '../errors.js';
 import { compareHeard, type Divergence, type Heard } from './compare.js';
 import { decodeBytes, type EventEntry } from './format.js';
 import { readJournal, type Journal } from './read-journal.js';
 import { describeDivergence } from './describe-divergence.js';
+import { appliedScenario } from './applied-scenario.js';
 
 export interface ReplayOptions {
   /** Apply this scenario file wherever the recording applied one, instead of the recorded YAML. */
@@ -106,7 +107,7 @@ function perform(host: Host, event: EventEntry, journal: Journal, folder: string
 }
 
 async function apply(host: Host, event: Extract<EventEntry, { apply: unknown }>, journal: Journal, folder: string, options: ReplayOptions): Promise<void> {
-  const scenario = options.scenario ? await loadScenario(options.scenario) : parseScenario(event.apply.text, resolve(folder, event.apply.file));
+  const scenario = options.scenario ? await loadScenario(options.scenario) : appliedScenario(event, folder);
   const applied = withSwaps(scenario, options.swaps ?? {});
   if (!options.scenario) await checkComponents(applied, event, journal.file);
   await host.apply(applied);

@@ -173,7 +173,7 @@ export class Children {
       this.#children.set(name, member);
       return member;
     }
-    const known = [...this.#children.keys()].filter((n) => familyOf(n) === undefined);
+    const known = [...this.#children.keys()].filter((n) => this.#families.of(n) === undefined);
     throw new RomhostError('unknown-child', { child: name, known: [...known, ...this.#families.names()].sort(compareCodeUnits) });
   }
 

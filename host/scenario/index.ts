@@ -1,6 +1,6 @@
 /** The scenario file: its format, parsing and validation, and its JSON Schema for editors. */
 export { parseScenario } from './parse-scenario.js';
-export { loadScenario } from './load-scenario.js';
+export { loadScenario, replaceSubsystem, subsystemTexts } from './load-scenario.js';
 export { scenarioJsonSchema } from './json-schema.js';
 export { DEFAULT_LIMITS, DEFAULT_RESTART } from './limits.js';
 /** The route text of a source (`CHILD/REPORT`, `input/NAME`, `host/state`): one spelling for every part. */

@@ -34,6 +34,12 @@ export const INPUT_NAME = `${INPUT_SEGMENT}(?:/${INPUT_SEGMENT})*`;
  */
 export const MEMBER_KEY = INPUT_SEGMENT;
 
+/** A child inside subsystems, by its path: `office/layouter`, `office/inner/clock`. */
+export const CHILD_PATH = `${CHILD_NAME}(?:/${CHILD_NAME})*`;
+
+/** What a subsystem lets its parent route (its `reports:`): one of its own sources, `layouter/window_layout`. */
+export const SUBSYSTEM_REPORT = `${CHILD_PATH}/${REPORT_NAME}`;
+
 /** The wildcard of a family: its name ends in it (`room/*`), and its routes name the member by it. */
 export const WILDCARD = '*';
 

@@ -227,8 +227,8 @@ describe('errors name file, line and field', () => {
     ['an unknown child field', child('    romz: {}'), 'scenario.yaml:6: child "a": unknown field "romz" (did you mean "roms"?)'],
     ['a misspelt required field', yaml(...head, '  a:', '    componnet: c'), 'scenario.yaml:5: child "a": unknown field "componnet" (did you mean "component"?)'],
     ['an unknown limit', child('    limits:', '      fule: 3'), 'scenario.yaml:7: child "a": limits: unknown field "fule" (did you mean "fuel"?)'],
-    ['a missing field', yaml(...head, '  a:', '    reports: [r]'), 'scenario.yaml:4: child "a": component is missing: expected the name of an entry of components'],
-    ['an empty child', yaml(...head, '  a:'), 'scenario.yaml:4: child "a": expected a map with component, roms, config, reports, limits and restart, got nothing'],
+    ['a missing field', yaml(...head, '  a:', '    reports: [r]'), 'scenario.yaml:4: child "a": needs component: (the component it runs) or scenario: (the file of the subsystem it is)'],
+    ['an empty child', yaml(...head, '  a:'), 'scenario.yaml:4: child "a": expected a map with component (or scenario), roms, config, reports, limits and restart, got nothing'],
     ['a component that is no name', yaml(...head, '  a: { component: [c] }'), 'scenario.yaml:4: child "a": component: expected the name of an entry of components, got a list'],
     ['missing children', yaml(...head.slice(0, 2)), 'scenario.yaml:1: children is missing: expected a map of child name to child'],
     ['a wrong type', yaml(...head.slice(0, 2), 'children: [a, b]'), 'scenario.yaml:3: children: expected a map of child name to child, got a list'],
@@ -266,8 +266,8 @@ describe('errors name file, line and field', () => {
     ['a bad component name', yaml('components:', '  lib/c: c.wasm', 'children: {}'), 'scenario.yaml:2: component "lib/c": the name may use only letters, digits, \'_\' and \'-\', and must start with a letter or digit'],
     ['a bad ROM name', child('    roms:', '      "my rom": input/x'), 'scenario.yaml:7: child "a": rom "my rom": a local ROM name may use only letters, digits, \'.\', \'_\' and \'-\', and must start with a letter or digit'],
     ['a __proto__ ROM', child('    roms:', '      __proto__: input/x'), 'scenario.yaml:7: child "a": rom "__proto__": this name is not allowed (JavaScript objects cannot hold it): choose another'],
-    ['a report with a slash', child('    reports:', '      - ok', '      - a/b'), 'scenario.yaml:8: child "a": reports[1]: expected a report name: not empty, no \'/\', got "a/b"'],
-    ['an empty report name', child('    reports: [""]'), 'scenario.yaml:6: child "a": reports[0]: expected a report name: not empty, no \'/\', got ""'],
+    ['a report with a slash', child('    reports:', '      - ok', '      - a/b'), 'scenario.yaml:8: child "a": report "a/b": a component\'s report name has no \'/\''],
+    ['an empty report name', child('    reports: [""]'), 'scenario.yaml:6: child "a": reports[0]: expected a report name: not empty, no \'/\' (a subsystem\'s reports are CHILD/REPORT of its scenario), got ""'],
     ['a duplicate report', child('    reports:', '      - count', '      - state', '      - count'), 'scenario.yaml:9: child "a": report "count" is listed twice'],
     ['a ROM in roms and config', child('    roms: { p: input/p }', '    config:', '      p: 1'), 'scenario.yaml:8: child "a": rom "p" is in both roms and config: a local ROM has one source, remove one'],
     ['an empty config value', child('    config:', '      p:'), 'scenario.yaml:7: child "a": config "p": expected a string (the ROM is its UTF-8 bytes) or a map, list, number or boolean (the ROM is its JSON), got nothing'],
@@ -382,9 +382,11 @@ test('the public face exports exactly these values', async () => {
     'memberName',
     'parseScenario',
     'parseSource',
+    'replaceSubsystem',
     'resolvePattern',
     'scenarioJsonSchema',
     'sourcePattern',
+    'subsystemTexts',
   ]);
 });
 

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Limits, RestartPolicy } from './types.js';
 import { DEFAULT_LIMITS, DEFAULT_RESTART } from './limits.js';
-import { CHILD_NAME, FAMILY_NAME, NAME, REPORT_NAME, RESERVED_CHILD_NAMES, ROM_NAME, anchored } from './names.js';
+import { CHILD_NAME, FAMILY_NAME, NAME, REPORT_NAME, RESERVED_CHILD_NAMES, ROM_NAME, SUBSYSTEM_REPORT, anchored } from './names.js';
 import { SOURCE, sourceExpectation } from './source.js';
 import { didYouMean } from './nearest-name.js';
 
@@ -90,7 +90,9 @@ const childName = z.string().regex(anchored(`${CHILD_NAME}|${FAMILY_NAME}`), {
       : "the name may use only letters, digits, '_' and '-', and must start with a letter or digit; a family is NAME/* (e.g. room/*)",
 });
 
-const romName = z.string().regex(anchored(ROM_NAME), {
+// A subsystem's ROMs are its inputs, whose names may hold '/' (`left/pointer`); a component's may
+// not, which check-references.ts says once it knows which the child is.
+const romName = z.string().regex(anchored(`${ROM_NAME}(?:/${ROM_NAME})*`), {
   error: "a local ROM name may use only letters, digits, '.', '_' and '-', and must start with a letter or digit",
 });
 
@@ -115,8 +117,9 @@ const configValue = z
   })
   .meta({ description: 'A string is the ROM\'s UTF-8 bytes; any other value is the ROM\'s JSON text.' });
 
-const reportName = z.string({ error: 'expected a report name' }).regex(anchored(REPORT_NAME), {
-  error: "expected a report name: not empty, no '/'",
+// A component's report is a name; a subsystem's is one of its own sources (check-references.ts tells them apart).
+const reportName = z.string({ error: 'expected a report name' }).regex(anchored(`${REPORT_NAME}|${SUBSYSTEM_REPORT}`), {
+  error: "expected a report name: not empty, no '/' (a subsystem's reports are CHILD/REPORT of its scenario)",
 });
 
 const child = fields(
@@ -124,7 +127,16 @@ const child = fields(
     // Any string: whether it names a component is the reference check's to say, with a suggestion.
     component: z
       .string({ error: 'expected the name of an entry of components' })
-      .meta({ description: 'The name of an entry of components.' }),
+      .optional()
+      .meta({ description: 'The name of an entry of components. A child has a component or a scenario.' }),
+    scenario: z
+      .string({ error: 'expected the path of a scenario file' })
+      .min(1, { error: 'expected the path of a scenario file' })
+      .optional()
+      .meta({
+        description:
+          "A subsystem: the path of a scenario file (relative to this file's folder) whose children run in a namespace of their own (SUBSYSTEM/CHILD). Its roms map its inputs; its reports list the CHILD/REPORT sources its parent may route.",
+      }),
     roms: z
       .record(romName, source, { error: 'expected a map of local ROM name to source' })
       .optional()
@@ -136,11 +148,15 @@ const child = fields(
     reports: z
       .array(reportName, { error: 'expected a list of report names' })
       .optional()
-      .meta({ description: 'The reports this child may submit. Submitting any other is a fault.', uniqueItems: true }),
+      .meta({
+        description:
+          "The reports this child may submit; submitting any other is a fault. For a subsystem: the CHILD/REPORT sources of its scenario that its parent may route (as SUBSYSTEM/CHILD/REPORT).",
+        uniqueItems: true,
+      }),
     limits: limits.optional().meta({ description: "This child's overrides of the scenario's limits." }),
     restart: restart.optional().meta({ description: "This child's overrides of the scenario's restart policy." }),
   },
-  'a map with component, roms, config, reports, limits and restart',
+  'a map with component (or scenario), roms, config, reports, limits and restart',
 );
 
 const componentPath = z
@@ -152,7 +168,8 @@ export const scenarioFileSchema = fields(
   {
     components: z
       .record(componentName, componentPath, { error: 'expected a map of component name to .wasm path' })
-      .meta({ description: 'Component name → path of its .wasm file. Many children may share one.' }),
+      .default({})
+      .meta({ description: 'Component name → path of its .wasm file. Many children may share one. May be left out when every child is a subsystem.' }),
     children: z
       .record(childName, child, { error: 'expected a map of child name to child' })
       .meta({

@@ -2,12 +2,13 @@ import type { RomSource } from './types.js';
 import { CHILD_NAME, INPUT_PATTERN, MEMBER_KEY, REPORT_NAME, anchored } from './names.js';
 
 /**
- * What a route may name: `CHILD/REPORT`, `input/NAME` or `host/state`; and for families,
+ * What a route may name: `CHILD/REPORT`, `input/NAME` or `host/state`; for families,
  * `FAMILY/KEY/REPORT` (a member's report) and, in a family's own routes, sources with a `*`
- * segment for the member's key (`room/STAR/state`, `input/room/STAR/msg`, STAR being `*`).
- * Where a `*` may stand is the reference check's to say (check-references.ts).
+ * segment for the member's key (`room/STAR/state`, `input/room/STAR/msg`, STAR being `*`); for
+ * subsystems, `SUBSYSTEM/CHILD/REPORT` (`office/layouter/window_layout`), at any depth.
+ * Where a `*` may stand, and what a subsystem lets out, is the reference check's to say.
  */
-export const SOURCE = `input/${INPUT_PATTERN}|host/state|${CHILD_NAME}/(?:${MEMBER_KEY}/|\\*/)?${REPORT_NAME}`;
+export const SOURCE = `input/${INPUT_PATTERN}|host/state|${CHILD_NAME}/(?:(?:${MEMBER_KEY}|\\*)/)*${REPORT_NAME}`;
 const SOURCE_RE = anchored(SOURCE);
 
 export function isSource(text: string): boolean {

@@ -136,7 +136,7 @@ export class Router {
 
   /** What `rom.read` sees for `child`: its local names, resolved through the current table. */
   reader(child: string): (name: string) => Uint8Array | undefined {
-    const family = familyOf(child);
+    const family = this.#familyOf(child);
     if (family !== undefined) {
       const key = keyOf(child);
       // A member's routes are its family's, with its key for the `*`: resolved per read, nothing kept per member.
@@ -149,6 +149,13 @@ export class Router {
       const route = this.#table.routes.get(child)?.get(name);
       return typeof route === 'string' ? this.#values.get(route) : route;
     };
+  }
+
+  /** The family of the scenario that `child` is a member of: `office/layouter`, a subsystem's child, is none. */
+  #familyOf(child: string): string | undefined {
+    if (this.#table.families.size === 0) return undefined;
+    const family = familyOf(child);
+    return family !== undefined && this.#table.families.has(family) ? family : undefined;
   }
 
   /** Sets a source's value; a value byte-equal to the current one is no change and wakes nobody. */
@@ -194,7 +201,7 @@ export class Router {
   /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
   startNames(child: string): string[] {
     const names: string[] = [];
-    const family = familyOf(child);
+    const family = this.#familyOf(child);
     if (family !== undefined) {
       const key = keyOf(child);
       for (const [rom, route] of this.#table.families.get(family)?.routes ?? []) {
@@ -251,7 +258,7 @@ export class Router {
       // A hibernating child wakes for a change of its ROMs; one that is down stays down.
       let waking = child?.hibernated === true;
       // A family member with no Child: the input that addresses it creates it, or it hibernated (which keeps none).
-      const member = !child && this.#table.families.size > 0 && this.#table.families.has(familyOf(item.child) ?? '');
+      const member = !child && this.#familyOf(item.child) !== undefined;
       if (!member && (!child || (!child.running && !waking))) continue;
       if (updates === budget) {
         this.#queue.clear();

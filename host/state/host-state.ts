@@ -91,6 +91,8 @@ export interface HostState {
   readonly children: Readonly<Record<string, ChildState>>;
   /** By family name (`room/*`), in name order; absent while the scenario has none. */
   readonly families?: Readonly<Record<string, FamilyState>>;
+  /** The scenario's subsystems (`office`, `office/inner`), in name order; absent while it has none. Their children are in `children` by path (`office/layouter`). */
+  readonly subsystems?: readonly string[];
 }
 
 export const EMPTY_STATE: HostState = { step: 0, children: {} };

@@ -10,11 +10,11 @@ import type { HostState } from './host-state.js';
  * without it (a journal does not record shadows) agree byte for byte. A family (`room/*`) shows as
  * its counts, and only its members that faulted or were killed or restarted show by name. In a
  * cluster, `host` names this host, a static child that runs on another shows as `elsewhere` with
- * that host's name, and a family's counts are of the members that run here.
+ * that host's name, and a family's counts are of the members that run here. A subsystem shows as
+ * the tree it is: `"office": {"children": {"layouter": {...}}}`, in name order.
  */
 export function stateReport(state: HostState): Uint8Array {
-  const children = Object.fromEntries(
-    Object.values(state.children).map((c) => [
+  const entries = Object.values(state.children).map((c) => [
       c.name,
       {
         component: c.component,
@@ -24,8 +24,8 @@ export function stateReport(state: HostState): Uint8Array {
         ...(c.restartAt === undefined ? {} : { restart_at_step: c.restartAt }),
         ...(c.fault === undefined ? {} : { fault: { step: c.fault.step, code: c.fault.code, message: c.fault.message } }),
       },
-    ]),
-  );
+    ] as const);
+  const children = state.subsystems ? asTree(entries, state.subsystems) : Object.fromEntries(entries);
   const applied = state.applied && {
     step: state.applied.step,
     started: state.applied.started,
@@ -42,4 +42,29 @@ export function stateReport(state: HostState): Uint8Array {
   // In a cluster, which host this is: its children are those it runs, or knows to run elsewhere.
   const host = state.host === undefined ? {} : { host: state.host };
   return new TextEncoder().encode(JSON.stringify({ ...host, children, ...(families ? { families } : {}), ...(applied ? { applied } : {}) }));
+}
+
+type Node = { children: Record<string, unknown> };
+
+/** Children by path (`office/layouter`) nested under their subsystems, in the order of `entries` (by name): a subsystem where its first child is. */
+function asTree(entries: readonly (readonly [string, unknown])[], subsystems: readonly string[]): Record<string, unknown> {
+  const root: Node = { children: {} };
+  const nodes = new Map<string, Node>([['', root]]);
+  const node = (path: string): Node => {
+    let found = nodes.get(path);
+    if (!found) {
+      const slash = path.lastIndexOf('/');
+      found = { children: {} };
+      node(slash < 0 ? '' : path.slice(0, slash)).children[path.slice(slash + 1)] = found;
+      nodes.set(path, found);
+    }
+    return found;
+  };
+  for (const [name, child] of entries) {
+    // The deepest subsystem the name is inside: a member of a family (`room/7`) is inside none.
+    const parent = subsystems.filter((s) => name.startsWith(`${s}/`)).reduce((a, b) => (b.length > a.length ? b : a), '');
+    node(parent).children[parent === '' ? name : name.slice(parent.length + 1)] = child;
+  }
+  for (const subsystem of subsystems) node(subsystem); // one with no children shows too
+  return root.children;
 }

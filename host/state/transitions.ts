@@ -12,9 +12,11 @@ import type { Applied, ChildState, FamilyState, Fault, HostState, ShadowState } 
  */
 export const stepTaken = (state: HostState): HostState => Object.freeze({ ...state, step: state.step + 1 });
 
-export const scenarioApplied = (state: HostState, applied: Applied): HostState =>
+export const scenarioApplied = (state: HostState, applied: Applied, subsystems: readonly string[] = []): HostState =>
   produce(state, (s) => {
     s.applied = castDraft(applied);
+    if (subsystems.length > 0) s.subsystems = [...subsystems];
+    else delete s.subsystems;
   });
 
 /** A child (re)started on a component. A restart by hand forgets the restart intensity. */
