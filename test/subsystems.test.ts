@@ -1,12 +1,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createHost,
   Engine,
   loadScenario,
+  packScenario,
   parseScenario,
+  readPackage,
   recordRun,
   replayJournal,
   type Host,
@@ -253,5 +256,41 @@ describe('a subsystem entry that is wrong', () => {
 
   it('says so when parseScenario is not given a subsystem’s text', () => {
     expect(() => parseScenario(parent(), 'p.yaml')).toThrow('p.yaml:2: subsystem "left": the text of its scenario was not given');
+  });
+});
+
+describe('a package of a scenario with subsystems', () => {
+  it('holds each subsystem scenario once, verified, and runs as the files do', async () => {
+    const dir = await folder();
+    const file = path.join(dir, 'desktops.romhost');
+    const packed = await packScenario(DESKTOPS);
+    expect(Object.keys(packed.manifest.subsystems!)).toEqual(['left', 'right']);
+    expect(packed.manifest.subsystems!['left']).toEqual(packed.manifest.subsystems!['right']);
+    expect(Object.keys(packed.manifest.components)).toContain('left/layouter');
+    const entries = Object.keys(unzipSync(packed.bytes));
+    expect(entries.filter((e) => e.startsWith('scenarios/'))).toEqual([`scenarios/${packed.manifest.subsystems!['left']!.sha256}.yaml`]);
+    await writeFile(file, packed.bytes);
+
+    const inputs = await session();
+    const run = async (scenario: Scenario) => {
+      const host = await started(scenario);
+      for (const [i, input] of inputs.slice(0, 40).entries()) await host.publish(i === 0 ? 'windows' : 'left/pointer', input.text);
+      return Object.fromEntries([...host.reports()].map(([s, v]) => [s, text(v)]));
+    };
+    const unpacked = (await readPackage(file)).scenario;
+    expect(unpacked.subsystems.map((s) => s.name)).toEqual(['left', 'right']);
+    expect(await run(unpacked)).toEqual(await run(await loadScenario(DESKTOPS)));
+  });
+
+  it('is refused when a subsystem scenario was edited', async () => {
+    const dir = await folder();
+    const packed = await packScenario(DESKTOPS);
+    const entries = unzipSync(packed.bytes);
+    const entry = `scenarios/${packed.manifest.subsystems!['left']!.sha256}.yaml`;
+    entries[entry] = strToU8(strFromU8(entries[entry]!).replace('report_kib: 64', 'report_kib: 65'));
+    const file = path.join(dir, 'edited.romhost');
+    await writeFile(file, zipSync(entries));
+    await expect(readPackage(file)).rejects.toThrow(/edited\.romhost/);
+    await expect(readPackage(file)).rejects.toMatchObject({ code: 'package-scenario-changed' });
   });
 });

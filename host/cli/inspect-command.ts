@@ -17,7 +17,7 @@ export function registerInspect(program: Command): void {
 /** A package's manifest, verified as romhost run verifies it: a damaged package is refused here too. */
 async function packageInfo(file: string): Promise<object> {
   const { sha256, bytes, manifest } = await inspectPackage(file);
-  return { file, sha256, bytes, version: manifest.version, world: manifest.world, scenario: manifest.scenario, components: manifest.components };
+  return { file, sha256, bytes, version: manifest.version, world: manifest.world, scenario: manifest.scenario, components: manifest.components, ...(manifest.subsystems ? { subsystems: manifest.subsystems } : {}) };
 }
 
 async function componentInfo(file: string): Promise<object> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
 import { fail } from '../errors.js';
-import { componentEntry, MANIFEST_ENTRY, manifestSchema, PACKAGE_VERSION, PACKAGE_WORLD, SCENARIO_ENTRY, versionedSchema, type PackageManifest } from './format.js';
+import { componentEntry, subsystemEntry, MANIFEST_ENTRY, manifestSchema, PACKAGE_VERSION, PACKAGE_WORLD, SCENARIO_ENTRY, versionedSchema, type PackageManifest } from './format.js';
 
 /** A package read and verified: every component's bytes match the manifest. */
 export interface OpenedPackage {
@@ -13,6 +13,8 @@ export interface OpenedPackage {
   readonly bytes: number;
   readonly manifest: PackageManifest;
   readonly scenarioText: string;
+  /** Subsystem name → its scenario's SHA-256 (its entry's name) and text. */
+  readonly subsystems: ReadonlyMap<string, { readonly sha256: string; readonly text: string }>;
   /** SHA-256 → bytes, one per distinct component. */
   readonly components: ReadonlyMap<string, Uint8Array>;
 }
@@ -33,7 +35,8 @@ export async function openPackage(file: string): Promise<OpenedPackage> {
   const manifest = readManifest(file, data);
   const expected = new Map(Object.values(manifest.components).map((c) => [componentEntry(c.sha256), c]));
   // Only the entries the manifest names, each no larger than it says: a package cannot make the host inflate more.
-  const entries = unzip(file, data, (name, size) => name === SCENARIO_ENTRY || expected.get(name)?.bytes === size);
+  const scenarios = new Set(Object.values(manifest.subsystems ?? {}).map((s) => subsystemEntry(s.sha256)));
+  const entries = unzip(file, data, (name, size) => name === SCENARIO_ENTRY || scenarios.has(name) || expected.get(name)?.bytes === size);
   const scenario = entries[SCENARIO_ENTRY];
   if (scenario === undefined) fail('package-damaged', { file, detail: `it has no ${SCENARIO_ENTRY}` });
   const scenarioSha = createHash('sha256').update(scenario).digest('hex');
@@ -46,13 +49,24 @@ export async function openPackage(file: string): Promise<OpenedPackage> {
     if (found !== sha256) fail('package-component-changed', { file, name, expected: sha256, found });
     components.set(sha256, content);
   }
-  let scenarioText: string;
-  try {
-    scenarioText = strFromU8(scenario);
-  } catch (e) {
-    fail('package-damaged', { file, detail: `its ${SCENARIO_ENTRY} is not UTF-8` }, e);
+  const subsystems = new Map<string, { sha256: string; text: string }>();
+  for (const [name, { sha256 }] of Object.entries(manifest.subsystems ?? {})) {
+    const entry = subsystemEntry(sha256);
+    const content = entries[entry] ?? fail('package-damaged', { file, detail: `the scenario of subsystem "${name}" (${entry}) is missing` });
+    const found = createHash('sha256').update(content).digest('hex');
+    if (found !== sha256) fail('package-scenario-changed', { file, expected: sha256, found });
+    subsystems.set(name, { sha256, text: utf8(file, content, entry) });
   }
-  return { file, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length, manifest, scenarioText, components };
+  const scenarioText = utf8(file, scenario, SCENARIO_ENTRY);
+  return { file, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length, manifest, scenarioText, subsystems, components };
+}
+
+function utf8(file: string, bytes: Uint8Array, entry: string): string {
+  try {
+    return strFromU8(bytes);
+  } catch (e) {
+    return fail('package-damaged', { file, detail: `its ${entry} is not UTF-8` }, e);
+  }
 }
 
 function readManifest(file: string, data: Uint8Array): PackageManifest {

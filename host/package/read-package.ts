@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultCacheDir } from '../engine/index.js';
 import { fail, isRomhostError } from '../errors.js';
 import { parseScenario, type Scenario } from '../scenario/index.js';
-import { componentEntry, SCENARIO_ENTRY, type PackageManifest } from './format.js';
+import { componentEntry, SCENARIO_ENTRY, subsystemEntry, type PackageManifest } from './format.js';
 import { openPackage } from './open-package.js';
 
 export interface ReadPackage {
@@ -27,9 +27,16 @@ export async function readPackage(file: string): Promise<ReadPackage> {
   for (const [sha256, bytes] of opened.components) await writeOnce(file, join(dir, componentEntry(sha256)), bytes);
   const scenarioFile = join(dir, SCENARIO_ENTRY);
   await writeOnce(file, scenarioFile, new TextEncoder().encode(opened.scenarioText));
+  const subsystems: Record<string, { file: string; text: string }> = {};
+  if (opened.subsystems.size > 0) await mkdir(join(dir, 'scenarios'), { recursive: true }).catch((e: Error) => fail('package-unpack-failed', { file, path: dir, reason: e.message }, e));
+  for (const [name, { sha256, text }] of opened.subsystems) {
+    subsystems[name] = { file: join(dir, subsystemEntry(sha256)), text };
+    await writeOnce(file, subsystems[name].file, new TextEncoder().encode(text));
+  }
   let scenario: Scenario;
   try {
-    scenario = parseScenario(opened.scenarioText, scenarioFile);
+    // The manifest's subsystems, not whatever files the scenario's entries name: only what was verified runs.
+    scenario = parseScenario(opened.scenarioText, scenarioFile, subsystems);
   } catch (e) {
     if (!isRomhostError(e)) throw e;
     return fail('package-damaged', { file, detail: `its ${SCENARIO_ENTRY} does not load: ${e.message}` }, e);
