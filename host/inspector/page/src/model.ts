@@ -150,10 +150,20 @@ export interface ChildStatusView {
   readonly fault?: { readonly step: number; readonly message: string };
 }
 
-/** The children as the host reports them in its ROM `host/state`. */
+type StateTree = Record<string, ChildStatusView | { readonly children: StateTree }>;
+
+/** The children as the host reports them in its ROM `host/state`, by path: a subsystem's tree (`left` → `layouter`) flattened to `left/layouter`. */
 export function childStatuses(model: Model): Readonly<Record<string, ChildStatusView>> {
-  const state = valueJson(model.values['host/state']) as { children?: Record<string, ChildStatusView> } | undefined;
-  return state?.children ?? {};
+  const state = valueJson(model.values['host/state']) as { children?: StateTree } | undefined;
+  const statuses: Record<string, ChildStatusView> = {};
+  const walk = (tree: StateTree, prefix: string): void => {
+    for (const [name, entry] of Object.entries(tree)) {
+      if ('children' in entry) walk(entry.children, `${prefix}${name}/`);
+      else statuses[`${prefix}${name}`] = entry;
+    }
+  };
+  walk(state?.children ?? {}, '');
+  return statuses;
 }
 
 /** The scenario's name of the component a child runs now (after a swap, not the one the scenario gives it), else its short hash. */
