@@ -1,5 +1,6 @@
 import { Limiter, type InstanceLimits } from './limiter.js';
 import type { ChildImports, ComponentInstance } from './types.js';
+import { utf8 as encodeUtf8 } from '../utf8.js';
 
 /** Core import and export names of the world, as wit-component lays them out (wit/ABI.md). */
 const ROM = 'romhost:component/rom@0.1.0';
@@ -40,7 +41,6 @@ function equalAt(memory: Uint8Array, ptr: number, bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (memory[ptr + i] !== bytes[i]) return false;
   return true;
 }
-const encoder = new TextEncoder();
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -103,7 +103,7 @@ export class FastInstance implements ComponentInstance {
     for (let i = 0; i < changed.length; i++) {
       const name = changed[i]!;
       let bytes = this.#encoded.get(name);
-      if (!bytes) this.#encoded.set(name, (bytes = encoder.encode(name)));
+      if (!bytes) this.#encoded.set(name, (bytes = encodeUtf8(name)));
       const ptr = e.cabi_realloc(0, 0, 1, bytes.length) >>> 0;
       this.#memory(ptr, bytes.length).set(bytes, ptr);
       this.#memory(list + i * 8, 8);

@@ -1,3 +1,4 @@
+import { utf8 } from '../utf8.js';
 import type { HostState } from './host-state.js';
 
 /**
@@ -41,7 +42,7 @@ export function stateReport(state: HostState): Uint8Array {
     );
   // In a cluster, which host this is: its children are those it runs, or knows to run elsewhere.
   const host = state.host === undefined ? {} : { host: state.host };
-  return new TextEncoder().encode(JSON.stringify({ ...host, children, ...(families ? { families } : {}), ...(applied ? { applied } : {}) }));
+  return utf8(JSON.stringify({ ...host, children, ...(families ? { families } : {}), ...(applied ? { applied } : {}) }));
 }
 
 type Node = { children: Record<string, unknown> };
