@@ -19,6 +19,7 @@ import { million } from './million.js';
 import { crashBench } from './crash.js';
 import { clusterBench } from './cluster.js';
 import { storePut } from './store-put.js';
+import { snapshotBench } from './snapshot.js';
 import { emit, progress } from './stats.js';
 import { startupBench } from './startup.js';
 import { swapPause } from './swap-pause.js';
@@ -60,6 +61,7 @@ const benches: Record<string, () => Promise<void>> = {
   crash: () => crashBench({ root, kills: 1000, inputs: 3000 }),
   cluster: () => clusterBench({ root, inputs: 2000, rounds: 3, rooms: 1200, leaseMs: 2000 }),
   startup: () => startupBench({ root, rounds: 5 }),
+  snapshot: async () => void (await snapshotBench({ root, members: 100_000, rounds: { windows: 50, family: 5 } })),
 };
 /**
  * million holds 10,000 warm instances beside a million hibernated ones: with V8's trap handler each

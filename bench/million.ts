@@ -80,7 +80,8 @@ function memory(gc: () => void): Memory {
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
 }
 
-const scenarioText = (root: string, maxWarm: number) => `
+/** One family of counter-wat, `room/*`, each member created by its input `input/room/KEY/msg`: million's, and snapshot's. */
+export const familyScenario = (root: string, maxWarm: number) => `
 components: { counter: ${path.join(root, COUNTER_WASM)} }
 limits: { max_warm: ${maxWarm} }
 children:
@@ -108,7 +109,7 @@ export async function million(opts: MillionOptions): Promise<MillionResult> {
   // Every input must have run: a fault (a member that could not start) would make the figures lie.
   const faults: string[] = [];
   host.faults$.subscribe((f) => void faults.push(`${f.child}: ${f.message}`));
-  const applied = await host.apply(parseScenario(scenarioText(opts.root, opts.maxWarm), path.join(opts.root, 'million.yaml')));
+  const applied = await host.apply(parseScenario(familyScenario(opts.root, opts.maxWarm), path.join(opts.root, 'million.yaml')));
   if (applied.faults.length > 0) throw new Error(`million: the scenario faulted: ${JSON.stringify(applied.faults)}`);
 
   // Phase 1: register every member, one input each.

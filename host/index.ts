@@ -48,3 +48,6 @@ export type { ClusterEvent, ClusterHost, ClusterOptions } from './cluster/index.
 
 export { inspectPackage, packScenario, readPackage } from './package/index.js';
 export type { PackageInfo, PackageManifest, Packed, ReadPackage } from './package/index.js';
+
+export { planRestore, readSnapshot, restoreHost, SNAPSHOT_VERSION, storeSnapshot, writeSnapshot } from './snapshot/index.js';
+export type { RestoreOptions, RestorePlan, Snapshot, WrittenSnapshot } from './snapshot/index.js';

@@ -48,7 +48,7 @@ children: { t: { component: trapper, roms: { input: input/input }, reports: [ech
     const r = await romhost(['run', COUNTER, '--input', 'input=first'], stdin);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      'romhost: stdin:2: not JSON: nonsense; a line is {"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"}, {"hibernate": "CHILD"}, {"swap": "CHILD", "component": "PATH.wasm"}, {"shadow": "CHILD", "component": "PATH.wasm"}, {"promote": "CHILD"} or {"unshadow": "CHILD"}\n',
+      'romhost: stdin:2: not JSON: nonsense; a line is {"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"}, {"hibernate": "CHILD"}, {"swap": "CHILD", "component": "PATH.wasm"}, {"shadow": "CHILD", "component": "PATH.wasm"}, {"promote": "CHILD"}, {"unshadow": "CHILD"} or {"snapshot": "PATH"}\n',
     );
     const hash = expect.stringMatching(/^[0-9a-f]{64}$/);
     expect(jsonLines(r.stdout)).toEqual([

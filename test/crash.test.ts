@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crashTrials, reportsOf } from '../bench/crash-trials.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 /**
  * The crash test (DESIGN §3.7): a host on an lmdb store in a child process, killed with SIGKILL at
@@ -15,14 +15,11 @@ const root = process.cwd();
 const SCENARIO = 'examples/counter/scenario.yaml';
 const inputs = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ rom: 'input/input', text: `v${i + 1}` }));
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const freshDir = tempDirs('romhost-crash-inputs-');
 
 describe('a host killed with SIGKILL and started again on its store', () => {
   it('loses no acknowledged input in 200 kills, takes none twice, and ends as a run never killed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'romhost-crash-inputs-'));
-    dirs.push(dir);
-    const file = join(dir, 'inputs.jsonl');
+    const file = join(freshDir(), 'inputs.jsonl');
     writeFileSync(file, inputs.join('\n'));
     const uninterrupted = await reportsOf(root, ['run', SCENARIO, '--inputs', file, '--once']);
     expect(uninterrupted['counter/count']).toBe(String(inputs.length));

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createHost,
   defaultStoreDir,
@@ -18,6 +17,7 @@ import {
   type StoreBatch,
 } from '../host/index.js';
 import { COUNTER_CHAIN, scenario, text } from './support/scenarios.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 /**
  * A host on a store (DESIGN §3.7, §7): each step's journal, values and children are written
@@ -25,13 +25,7 @@ import { COUNTER_CHAIN, scenario, text } from './support/scenarios.js';
  * on a store that holds a run resumes it from the stored values.
  */
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const freshDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'romhost-durable-'));
-  dirs.push(dir);
-  return dir;
-};
+const freshDir = tempDirs('romhost-durable-');
 
 const all = async <T>(items: AsyncIterable<T>) => {
   const out: T[] = [];

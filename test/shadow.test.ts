@@ -384,6 +384,6 @@ describe('romhost run: shadow, promote, unshadow', () => {
       'romhost: stdin:1: not a command: {"shadow": "counter"}; a li',
       'romhost: stdin:2: not a command: {"promote": "counter", "com',
     ]);
-    expect(r.stderr).toContain('{"shadow": "CHILD", "component": "PATH.wasm"}, {"promote": "CHILD"} or {"unshadow": "CHILD"}');
+    expect(r.stderr).toContain('{"shadow": "CHILD", "component": "PATH.wasm"}, {"promote": "CHILD"}, {"unshadow": "CHILD"} or {"snapshot": "PATH"}');
   });
 });

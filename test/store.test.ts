@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { LmdbStore, MemoryStore, NatsStore, type Store } from '../host/store/index.js';
 import { startNatsServer, type NatsServer } from '../bench/nats-server.js';
 import { storeConformance } from './support/store-conformance.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 /** Every Store implementation against the one conformance suite. */
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const freshDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'romhost-store-'));
-  dirs.push(dir);
-  return dir;
-};
+const freshDir = tempDirs('romhost-store-');
 
 storeConformance('memory', async () => new MemoryStore());
 storeConformance(

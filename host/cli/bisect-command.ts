@@ -103,8 +103,8 @@ async function commandLineInputs(options: BisectCommandOptions): Promise<BisectI
 
 /**
  * The commands as a journal of their run records them. A shadow changes nothing any child sees
- * and is no event of the run: shadow and unshadow lines go. A promote is the swap to the
- * candidate it promotes.
+ * and is no event of the run: shadow and unshadow lines go, and so do snapshot lines, which only
+ * read the host. A promote is the swap to the candidate it promotes.
  */
 function asRecorded(commands: readonly { command: Command; at: string }[]): BisectInput[] {
   const shadows = new Map<string, string>();
@@ -115,6 +115,8 @@ function asRecorded(commands: readonly { command: Command; at: string }[]): Bise
         return [];
       case 'unshadow':
         shadows.delete(command.child);
+        return [];
+      case 'snapshot':
         return [];
       case 'promote': {
         const component = shadows.get(command.child);

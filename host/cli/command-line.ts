@@ -6,7 +6,8 @@ import { z } from 'zod';
  * One command as a JSON line, on stdin or in an `--inputs` file:
  * an input `{"rom": "input/NAME", "text" | "base64": ...}` or a lifecycle command
  * `{"kill": "CHILD"}`, `{"restart": "CHILD"}`, `{"hibernate": "CHILD"}`, `{"swap": "CHILD", "component": "PATH.wasm"}`, or a
- * shadow swap's `{"shadow": "CHILD", "component": "PATH.wasm"}`, `{"promote": "CHILD"}`, `{"unshadow": "CHILD"}`.
+ * shadow swap's `{"shadow": "CHILD", "component": "PATH.wasm"}`, `{"promote": "CHILD"}`, `{"unshadow": "CHILD"}`, or
+ * `{"snapshot": "PATH"}`, which writes a snapshot of the host between two steps (docs/snapshot.md).
  */
 const Line = z.union([
   z.strictObject({ rom: z.string().startsWith('input/'), text: z.string() }),
@@ -18,11 +19,12 @@ const Line = z.union([
   z.strictObject({ shadow: z.string(), component: z.string().min(1) }),
   z.strictObject({ promote: z.string() }),
   z.strictObject({ unshadow: z.string() }),
+  z.strictObject({ snapshot: z.string().min(1) }),
 ]);
 
 export const LINE_FORMS =
   '{"rom": "input/NAME", "text": "..."}, {"rom": "input/NAME", "base64": "..."}, {"kill": "CHILD"}, {"restart": "CHILD"}, {"hibernate": "CHILD"}, {"swap": "CHILD", "component": "PATH.wasm"}, ' +
-  '{"shadow": "CHILD", "component": "PATH.wasm"}, {"promote": "CHILD"} or {"unshadow": "CHILD"}';
+  '{"shadow": "CHILD", "component": "PATH.wasm"}, {"promote": "CHILD"}, {"unshadow": "CHILD"} or {"snapshot": "PATH"}';
 
 export type Command =
   | { readonly kind: 'publish'; readonly name: string; readonly content: Uint8Array }
@@ -32,9 +34,11 @@ export type Command =
   | { readonly kind: 'swap'; readonly child: string; readonly component: string }
   | { readonly kind: 'shadow'; readonly child: string; readonly component: string }
   | { readonly kind: 'promote'; readonly child: string }
-  | { readonly kind: 'unshadow'; readonly child: string };
+  | { readonly kind: 'unshadow'; readonly child: string }
+  /** Write a snapshot of the host, after the steps before it, to `file`. */
+  | { readonly kind: 'snapshot'; readonly file: string };
 
-/** Parses one line; a component path is resolved against `base` (the inputs file's folder, or the cwd). */
+/** Parses one line; a component or snapshot path is resolved against `base` (the inputs file's folder, or the cwd). */
 export function parseCommandLine(line: string, base: string): Command {
   let json: unknown;
   try {
@@ -54,7 +58,8 @@ export function parseCommandLine(line: string, base: string): Command {
   if ('hibernate' in value) return { kind: 'hibernate', child: value.hibernate };
   if ('promote' in value) return { kind: 'promote', child: value.promote };
   if ('unshadow' in value) return { kind: 'unshadow', child: value.unshadow };
-  const component = isAbsolute(value.component) ? value.component : resolve(base, value.component);
+  if ('snapshot' in value) return { kind: 'snapshot', file: at(base, value.snapshot) };
+  const component = at(base, value.component);
   return 'swap' in value ? { kind: 'swap', child: value.swap, component } : { kind: 'shadow', child: value.shadow, component };
 }
 
@@ -64,6 +69,8 @@ export function parseInputFlag(flag: string): Command {
   if (at <= 0) throw new Error(`--input ${flag}: expected NAME=TEXT, e.g. --input pointer=10,20`);
   return { kind: 'publish', name: flag.slice(0, at), content: new TextEncoder().encode(flag.slice(at + 1)) };
 }
+
+const at = (base: string, path: string): string => (isAbsolute(path) ? path : resolve(base, path));
 
 function abbreviate(line: string): string {
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;

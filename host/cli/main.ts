@@ -9,6 +9,7 @@ import { registerNew } from './new-command.js';
 import { registerPack } from './pack-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerRun } from './run-command.js';
+import { registerSnapshot } from './snapshot-command.js';
 
 const program = new Command('romhost')
   .description('a host for WebAssembly components written as pure state machines: ROMs in, reports out')
@@ -22,6 +23,7 @@ registerRun(program);
 registerReplay(program);
 registerCheck(program);
 registerBisect(program);
+registerSnapshot(program);
 registerPack(program);
 registerInspect(program);
 registerBuild(program);

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeAtomically } from '../write-atomically.js';
 import type { EngineCache } from './engine-cache.js';
 import { sha256 } from './module-cache.js';
 
@@ -32,18 +32,8 @@ export class DirectoryCache implements EngineCache {
     }
   }
 
-  async put(key: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const file = this.#file(key);
-    // Unique per process and call: concurrent writers never share a temporary file.
-    const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temporary, bytes, { flag: 'wx' });
-      await rename(temporary, file);
-    } catch (e) {
-      await rm(temporary, { force: true });
-      throw e;
-    }
+  put(key: string, bytes: Uint8Array): Promise<void> {
+    return writeAtomically(this.#file(key), bytes, { folders: true });
   }
 
   #file(key: string): string {

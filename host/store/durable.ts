@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
+import { fail } from '../errors.js';
 import { createHost, type Host, type HostOptions } from '../host.js';
 import { Recorder, type JournalEntry } from '../journal/index.js';
 import type { ChildState } from '../state/index.js';
@@ -23,9 +24,15 @@ export interface DurableHost {
   close(): Promise<void>;
 }
 
-export interface DurableOptions extends Omit<HostOptions, 'resume' | 'durable'> {
+export interface DurableOptions extends Omit<HostOptions, 'durable'> {
   /** Paths in the stored journal (a scenario's file, a swapped-in component) are relative to this folder; the current directory by default. */
   readonly folder?: string;
+  /**
+   * Where another host left off (a snapshot restored, host/snapshot): only into a store that holds
+   * no run. Every value is written to the store first, so that the run kept from here on resumes
+   * with all of them, not only those its steps change.
+   */
+  readonly resume?: NonNullable<HostOptions['resume']>;
 }
 
 /**
@@ -38,15 +45,20 @@ export interface DurableOptions extends Omit<HostOptions, 'resume' | 'durable'> 
  * nothing is recomputed from the journal.
  */
 export async function openDurableHost(store: Store, options: DurableOptions = {}): Promise<DurableHost> {
+  const { folder, resume: given, ...hostOptions } = options;
+  // Read twice (into the store, into the host): an iterable may not give its values again.
+  const from = given && { step: given.step, values: [...given.values] };
   const step = await store.lastStep();
+  if (from && step > 0) fail('snapshot-store-holds-run', { store: store.location, step });
   const accepted = await store.accepted();
   const values: [string, Uint8Array][] = [];
   if (step > 0) for await (const entry of store.values()) values.push([entry[0], entry[1]]);
+  else if (from) await store.write({ values: new Map(from.values) });
   const writer = new StoreWriter(store);
-  const { folder, ...hostOptions } = options;
+  const resume = step > 0 ? { step, values } : from;
   const host = createHost({
     ...hostOptions,
-    ...(step > 0 ? { resume: { step, values } } : {}),
+    ...(resume ? { resume } : {}),
     durable: (s) => writer.durable(s),
   });
   const tap = tapBatches(host, writer, accepted, folder);
