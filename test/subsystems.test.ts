@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import {
   type HostOptions,
   type Scenario,
 } from '../host/index.js';
+import { romhost } from './support/cli.js';
 import { text } from './support/scenarios.js';
 
 /**
@@ -292,5 +294,36 @@ describe('a package of a scenario with subsystems', () => {
     await writeFile(file, zipSync(entries));
     await expect(readPackage(file)).rejects.toThrow(/edited\.romhost/);
     await expect(readPackage(file)).rejects.toMatchObject({ code: 'package-scenario-changed' });
+  });
+});
+
+describe('romhost run with subsystems', () => {
+  it('runs examples/desktops from the command line, and --watch applies a subsystem file that changed', async () => {
+    const once = await romhost(['run', DESKTOPS, '--inputs', 'examples/desktops/session.jsonl', '--once']);
+    expect(once.stderr).toBe('');
+    const { reports } = JSON.parse(once.stdout) as { reports: Record<string, string> };
+    expect(Object.keys(reports)).toContain('right/layouter/window_layout');
+    expect(reports['left/layouter/window_layout']).not.toBe(reports['right/layouter/window_layout']);
+
+    const dir = await folder();
+    const counter = path.resolve('components/counter-wat/counter-wat.wasm');
+    const inner = (extra: string) => `components: { counter: ${counter} }\nchildren:\n  c: { component: counter, roms: { input: input/in, state: c/state }, reports: [count, state] }\n${extra}`;
+    await writeFile(path.join(dir, 'inner.yaml'), inner(''));
+    await writeFile(path.join(dir, 'top.yaml'), 'children:\n  sub: { scenario: inner.yaml, roms: { in: input/x } }\n');
+    const child = spawn(process.execPath, ['dist/host/cli/main.js', 'run', path.join(dir, 'top.yaml'), '--watch', '--input', 'x=a'], { stdio: 'pipe' });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = async (pattern: RegExp) => {
+      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      return pattern.test(out);
+    };
+    try {
+      expect(await until(/"report":"sub\/c\/count","text":"1"/)).toBe(true);
+      await writeFile(path.join(dir, 'inner.yaml'), inner('  d: { component: counter, roms: { input: input/in, state: d/state }, reports: [count, state] }\n'));
+      expect(await until(/"report":"sub\/d\/count","text":"1"/)).toBe(true);
+      expect(out).toMatch(/"applied":\{"file":"[^"]*top\.yaml","started":\["sub\/d"\]/);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

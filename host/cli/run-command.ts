@@ -52,7 +52,7 @@ export function registerRun(program: Program): void {
     .option('--input <NAME=TEXT>', 'publish TEXT as input/NAME (repeatable, in order)', (v: string, all: string[]) => [...all, v], [])
     .option('--inputs <FILE.jsonl>', 'run each JSON line of FILE (inputs and lifecycle commands), after the --input flags')
     .option('--once', 'run the inputs, print the final value of every report as one JSON object, and exit (1 if any fault happened or a command failed)')
-    .option('--watch', 'apply the scenario again whenever it or one of its components changes on disk; run until interrupted')
+    .option('--watch', "apply the scenario again whenever it, a subsystem's scenario or one of its components changes on disk; run until interrupted")
     .option('--ui', 'serve the inspector page on 127.0.0.1 and print its URL; run until interrupted (report changes go to the page, not stdout)')
     .option('--port <N>', 'the inspector\'s port (0: any free one)', parsePort, 4280)
     .option('--record <FILE>', 'write the journal of the run to FILE: every input, command and scenario change, and what each caused (romhost replay FILE replays it)')
@@ -294,7 +294,7 @@ async function runLive(host: Host, start: Start, commands: readonly Located[], o
 }
 
 /**
- * Re-applies the scenario when its file or one of its components changes. Polls by stat
+ * Re-applies the scenario when its file, a subsystem's or one of its components changes. Polls by stat
  * (editors replace files rather than write them in place, which fs.watch loses track of).
  */
 function watchScenario(host: Host, file: string, current: () => Scenario, applied: (s: Scenario) => void): () => void {
@@ -315,7 +315,7 @@ function watchScenario(host: Host, file: string, current: () => Scenario, applie
     });
   };
   const rewatch = () => {
-    const paths = new Set([file, ...Object.values(current().components).map((c) => c.path)]);
+    const paths = new Set([file, ...current().subsystems.map((s) => s.file), ...Object.values(current().components).map((c) => c.path)]);
     for (const path of watched) if (!paths.has(path)) unwatchFile(path), watched.delete(path);
     for (const path of paths) if (!watched.has(path)) watchFile(path, { interval: 200 }, reapply), watched.add(path);
   };
