@@ -64,6 +64,22 @@ export type HostEvent =
 export type Event<E = HostEvent> = E extends HostEvent ? Omit<E, 'step'> : never;
 
 /**
+ * Hears a host's run as it happens (`Host.tap`): what `events$`, `reports$`, `faults$` and
+ * `lifecycle$` say, in the same order, but called directly, with no object made per event or
+ * report and nothing passed through RxJS: for a recorder, which hears every report of a long run.
+ * Calls come synchronously from inside the step; a tap must not throw: the step it interrupts
+ * would be left half done.
+ */
+export interface HostTap {
+  /** An accepted event, as its step runs: once it has been applied, before the updates it causes. */
+  event(step: number, event: Event): void;
+  /** A report whose value changed: `source` is `CHILD/REPORT`; `content` is the host's own, not to be changed. */
+  report(step: number, source: string, content: Uint8Array): void;
+  fault(fault: Fault): void;
+  lifecycle(event: LifecycleEvent): void;
+}
+
+/**
  * The host at a step boundary (`Host.snapshot`): all a pure system is. Restored by a fresh host
  * that resumes `values` at `step` and applies `scenario` with the same components
  * (host/snapshot, `romhost run --restore`).
@@ -163,6 +179,11 @@ export interface Host {
   readonly shadow$: Observable<ShadowEvent>;
   /** Every accepted event, as its step runs: scenario changes, inputs, kill, restart, hibernate, swap (a promote is a swap). */
   readonly events$: Observable<HostEvent>;
+  /**
+   * Hears the run through `tap` from now on, until the function returned is called: the streams'
+   * events, reports, faults and lifecycle in their order, told directly (HostTap says how).
+   */
+  tap(tap: HostTap): () => void;
   readonly engine: Engine;
   close(): Promise<void>;
 }

@@ -3,18 +3,18 @@ import { resolve } from 'node:path';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { compareCodeUnits } from './code-unit-order.js';
 import { displayPath } from './display-path.js';
+import { utf8 } from './utf8.js';
 import { Engine, type Component } from './engine/index.js';
 import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
 import { childChanges, familyOf, isSource, parseSource, replaceSubsystem, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type Placement } from './sessions/index.js';
-import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type HostState } from './state/index.js';
-import type { ComponentSource, Event, Host, HostEvent, HostOptions, HostSnapshot, StepResult } from './host-api.js';
+import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
+import type { ComponentSource, Event, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host-api.js';
 
-export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, StepResult } from './host-api.js';
+export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host-api.js';
 
 const INPUT_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-const encoder = new TextEncoder();
 
 let sharedEngine: Engine | undefined;
 
@@ -41,6 +41,8 @@ class RomHost implements Host {
   readonly #children: Children;
   readonly #events: Pending[] = [];
   readonly #accepted = new Subject<HostEvent>();
+  /** As the router's: replaced, never changed in place. */
+  #taps: readonly HostTap[] = [];
   readonly #restartBeforeUpdate: HostOptions['restartBeforeUpdate'];
   /** The scenario as applied, with the hash of each child's component as the scenario names it, and of each component by name. */
   #scenario: { scenario: Scenario; placed: PlacedChild[]; components: Readonly<Record<string, string>> } | undefined;
@@ -117,8 +119,10 @@ class RomHost implements Host {
   publish(name: string, content: Uint8Array | string): Promise<StepResult> {
     this.#open();
     if (!INPUT_NAME.test(name)) fail('unknown-input', { name });
-    const bytes = typeof content === 'string' ? encoder.encode(content) : content.slice();
-    return this.#enqueue({ kind: 'publish', source: `input/${name}`, content: bytes }, () => this.#router.set(`input/${name}`, bytes));
+    const bytes = typeof content === 'string' ? utf8(content) : content.slice();
+    // One string, whose hash each map it is looked up in then computes once.
+    const source = `input/${name}`;
+    return this.#enqueue({ kind: 'publish', source, content: bytes }, () => this.#router.set(source, bytes));
   }
 
   kill(child: string): Promise<StepResult> {
@@ -210,6 +214,26 @@ class RomHost implements Host {
     return this.#router.value(source);
   }
 
+  tap(tap: HostTap): () => void {
+    // Lifecycle events are few: the stream carries them, in their place among the direct calls.
+    const lifecycle = this.lifecycle$.subscribe((e) => tap.lifecycle(e));
+    this.#setTaps([...this.#taps, tap]);
+    let tapped = true;
+    return () => {
+      if (!tapped) return;
+      tapped = false;
+      lifecycle.unsubscribe();
+      const taps = [...this.#taps];
+      taps.splice(taps.indexOf(tap), 1);
+      this.#setTaps(taps);
+    };
+  }
+
+  #setTaps(taps: readonly HostTap[]): void {
+    this.#taps = taps;
+    this.#router.taps = taps;
+  }
+
   rom$(source: string): Observable<Uint8Array> {
     return this.#router.rom$(source);
   }
@@ -282,13 +306,15 @@ class RomHost implements Host {
           event.reject(e);
           continue;
         }
-        if (this.#accepted.observed && event.event !== UNRECORDED) this.#accepted.next({ step, ...event.event } as HostEvent);
+        if (event.event !== UNRECORDED) {
+          for (const tap of this.#taps) tap.event(step, event.event);
+          if (this.#accepted.observed) this.#accepted.next({ step, ...event.event } as HostEvent);
+        }
         this.#children.restartDue(step);
-        // Too many warm (the last step woke some): the least recently updated hibernate now, at the
-        // start of a step, so that what that changes in host/state is routed within it.
-        if (this.#scenario) this.#children.coolDown(step, this.#scenario.scenario.limits.max_warm);
-        const budget = this.#scenario?.scenario.limits.updates_per_step ?? 0;
-        this.#router.drain(step, budget, this.#children.map, (fault) => this.#children.onFault(fault), this.#restartBeforeUpdate);
+        this.#drain(step);
+        // Too many warm (this step woke some): the least recently updated hibernate before the step
+        // ends, so that no step ends past max_warm, and what that changes in host/state is routed within it.
+        if (this.#scenario && this.#children.coolDown(step, this.#scenario.scenario.limits.max_warm)) this.#drain(step);
         this.#setState(stepTaken(this.state));
         const result = { step, faults: this.#router.takeFaults() };
         if (this.durable) this.durable(step).then(() => event.resolve(result), event.reject);
@@ -298,6 +324,14 @@ class RomHost implements Host {
       this.#busy = false;
     }
   }
+
+  /** Runs the step's updates until it is quiet, or its budget is spent. */
+  #drain(step: number): void {
+    const budget = this.#scenario?.scenario.limits.updates_per_step ?? 0;
+    this.#router.drain(step, budget, this.#children.map, this.#onFault, this.#restartBeforeUpdate);
+  }
+
+  readonly #onFault = (fault: Fault): void => this.#children.onFault(fault);
 
   /** Runs an event that takes no step, after the step before it. */
   #between({ run, resolve, reject }: Pending): void {

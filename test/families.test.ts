@@ -164,15 +164,37 @@ children:
   it('hibernate past max_warm and wake on their next input as if they never slept', async () => {
     const { host: h, lifecycle } = await host(ROOMS(3));
     for (const k of [1, 2, 3, 4, 5]) await h.publish(`room/${k}/msg`, `m${k}`);
-    // At most 3 warm at the start of each step, seven included (max_warm is the host's): it went first, then room/1.
-    expect(h.state.families!['room/*']).toMatchObject({ members: 5, warm: 4 });
-    expect(lifecycle).toContain('seven hibernated@5');
-    expect(lifecycle).toContain('room/1 hibernated@6');
+    // At most 3 warm at the end of each step, seven included (max_warm is the host's): it went first, then room/1, then room/2.
+    expect(h.state.families!['room/*']).toMatchObject({ members: 5, warm: 3 });
+    expect(lifecycle).toContain('seven hibernated@4');
+    expect(lifecycle).toContain('room/1 hibernated@5');
+    expect(lifecycle).toContain('room/2 hibernated@6');
     const woke = await h.publish('room/1/msg', 'again');
     expect(lifecycle).toContain(`room/1 woken@${woke.step}`);
     expect(read(h, 'room/1/count')).toBe('2');
     expect(read(h, 'room/1/state')).toBe('2\nagain');
     expect(hostState(h).families!['room/*']).toMatchObject({ members: 5 });
+  });
+
+  it('keep their values packed while they sleep, seen by every read as before', async () => {
+    const { host: h } = await host(ROOMS());
+    await h.publish('room/7/msg', 'a');
+    await h.publish('room/8/msg', 'b');
+    const before = new Map(h.reports());
+    await h.hibernate('room/7');
+    await h.hibernate('room/8');
+    expect(read(h, 'room/7/state')).toBe('1\na');
+    expect(read(h, 'input/room/8/msg')).toBe('b');
+    expect(new Map(h.reports())).toEqual(before);
+    // A member asked for by name starts on its packed values; one woken by its input, on them and the new one.
+    await h.restart('room/7');
+    expect(read(h, 'room/7/count')).toBe('1');
+    await h.publish('room/8/msg', 'c');
+    expect(read(h, 'room/8/state')).toBe('2\nc');
+    // seven reads room 7's count through its route, whether room 7 sleeps or not.
+    await h.hibernate('room/7');
+    await h.restart('seven');
+    expect(read(h, 'seven/out')).toBe('2');
   });
 
   it('hibernate, kill and restart by name; a killed member stays down; swapping one is refused', async () => {

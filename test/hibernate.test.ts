@@ -75,13 +75,14 @@ describe('hibernation', () => {
 
   it('keeps at most max_warm children warm, hibernating the least recently updated', async () => {
     const { host: h } = await host(FOUR);
-    // All four started in the first step; the next step begins by cooling down to two.
+    // All four started in the first step, which ended by cooling down to two: the first two started.
+    expect(['c1', 'c2', 'c3', 'c4'].map((c) => status(h, c))).toEqual(['hibernated', 'hibernated', 'running', 'running']);
     await h.publish('c3', 'x');
     expect(['c1', 'c2', 'c3', 'c4'].map((c) => status(h, c))).toEqual(['hibernated', 'hibernated', 'running', 'running']);
-    await h.publish('c1', 'x'); // wakes c1: three warm until the next step begins
-    expect(['c1', 'c2', 'c3', 'c4'].map((c) => status(h, c))).toEqual(['running', 'hibernated', 'running', 'running']);
-    await h.publish('c2', 'x'); // c4 is now the least recently updated
-    expect(['c1', 'c2', 'c3', 'c4'].map((c) => status(h, c))).toEqual(['running', 'running', 'running', 'hibernated']);
+    await h.publish('c1', 'x'); // wakes c1: three warm, so c4, the least recently updated, hibernates before the step ends
+    expect(['c1', 'c2', 'c3', 'c4'].map((c) => status(h, c))).toEqual(['running', 'hibernated', 'running', 'hibernated']);
+    await h.publish('c2', 'x'); // c3 is now the least recently updated
+    expect(['c1', 'c2', 'c3', 'c4'].map((c) => status(h, c))).toEqual(['running', 'running', 'hibernated', 'hibernated']);
     expect(['c1', 'c2', 'c3', 'c4'].map((c) => text(h.read(`${c}/count`)))).toEqual(['1', '1', '1', '0']);
   });
 

@@ -1,7 +1,5 @@
-import type { Fault, ReportChange } from '../index.js';
 import { equalBytes } from '../sessions/index.js';
-import { decodeBytes, type Bytes, type CausedEntry, type EventEntry } from './format.js';
-import { faultEntry, reportEntry } from './recorder.js';
+import { decodeBytes, type CausedEntry, type EventEntry } from './format.js';
 
 /** Where a replay first differs from its recording. */
 export interface Divergence {
@@ -56,44 +54,4 @@ function reportValues(entries: readonly CausedEntry[]): Map<string, Uint8Array[]
 
 function faults(entries: readonly CausedEntry[]): { child: string | undefined; text: string }[] {
   return entries.flatMap((e) => ('fault' in e ? [{ child: e.fault.child, text: `${e.fault.code}: ${e.fault.message}` }] : []));
-}
-
-/** What a replay heard of a step: the host's own report changes and faults, in the order they came. */
-export type Heard = ReportChange | Fault;
-
-/**
- * compareStep for what a replay heard. A step that went as recorded, in the same order (nearly
- * every one), is told so without building an entry or decoding a value; any other goes to
- * compareStep, which alone says how it differs. replay-throughput (bench/RESULTS.md) measures it.
- */
-export function compareHeard(event: EventEntry, recorded: readonly CausedEntry[], heard: readonly Heard[]): Divergence | undefined {
-  if (sameInOrder(recorded, heard)) return undefined;
-  return compareStep(event, recorded, heard.map((h) => ('source' in h ? reportEntry(h) : faultEntry(h))));
-}
-
-/** The same report changes (by name and bytes) and faults (by code and message) in the same order: what compareStep finds no difference in. */
-function sameInOrder(recorded: readonly CausedEntry[], heard: readonly Heard[]): boolean {
-  let j = 0;
-  for (const e of recorded) {
-    if ('report' in e) {
-      const h = heard[j++];
-      if (h === undefined || !('source' in h) || h.source !== e.report || !sameBytes(e, h.content)) return false;
-    } else if ('fault' in e) {
-      const h = heard[j++];
-      if (h === undefined || 'source' in h || h.code !== e.fault.code || h.message !== e.fault.message) return false;
-    }
-  }
-  return j === heard.length;
-}
-
-/** A recorded value and bytes: ASCII text character by character, anything else decoded. */
-function sameBytes(recorded: Bytes, bytes: Uint8Array): boolean {
-  if (!('text' in recorded)) return equalBytes(decodeBytes(recorded), bytes);
-  const text = recorded.text;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) return equalBytes(decodeBytes(recorded), bytes);
-    if (c !== bytes[i]) return false;
-  }
-  return text.length === bytes.length;
 }

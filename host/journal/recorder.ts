@@ -1,46 +1,43 @@
 import { dirname, relative, resolve } from 'node:path';
-import { Subscription } from 'rxjs';
-import type { Fault, Host, HostEvent, LifecycleEvent, ReportChange, Scenario } from '../index.js';
+import type { Fault, Host, HostEvent, HostTap, LifecycleEvent, Scenario } from '../index.js';
 import { jsonFields } from '../json-value.js';
 import type { CausedEntry, EventEntry, JournalEntry } from './format.js';
 
-/** What a recording hears of a host: each step's event, then what the step caused, in that order. */
-export interface Tap {
-  event(e: HostEvent): void;
-  report(change: ReportChange): void;
-  fault(fault: Fault): void;
-  lifecycle(e: LifecycleEvent): void;
-}
+/**
+ * What a recording hears of a host: each step's event, then what the step caused, in that order.
+ * The host's own `HostTap` (Host.tap): calls with the step and the values, no object per report.
+ */
+export type Tap = HostTap;
+/** An accepted event as a tap hears it: a `HostEvent` without its step, which comes beside it. */
+export type Accepted = Parameters<Tap['event']>[1];
 
 /**
- * Subscribes `tap` to a host's streams, in journal order. Some of what a step causes is said
- * before the host announces the step's event (a swap's first reports, the children an apply
- * starts): it waits for its event. Unsubscribe the result to stop.
+ * Taps a host in journal order. Some of what a step causes is told before the host tells of the
+ * step's event (a swap's first reports, the children an apply starts): it waits for its event.
+ * Call the result to stop.
  */
-export function tapHost(host: Host, tap: Tap): Subscription {
+export function tapHost(host: Host, tap: Tap): () => void {
   let step = 0;
   let waiting: (() => void)[] = [];
-  // Most of what a step causes comes after its event: passed on at once, with no closure.
-  const caused = <T extends { readonly step: number }>(hear: (x: T) => void) => (x: T) => (x.step === step ? hear(x) : waiting.push(() => hear(x)));
-  const subscriptions = new Subscription();
-  subscriptions.add(
-    host.events$.subscribe((e) => {
-      step = e.step;
-      tap.event(e);
+  return host.tap({
+    event: (at, e) => {
+      step = at;
+      tap.event(at, e);
+      if (waiting.length === 0) return;
       const due = waiting;
       waiting = [];
       for (const hear of due) hear();
-    }),
-  );
-  subscriptions.add(host.reports$.subscribe(caused((c: ReportChange) => tap.report(c))));
-  subscriptions.add(host.faults$.subscribe(caused((f: Fault) => tap.fault(f))));
-  subscriptions.add(host.lifecycle$.subscribe(caused((e: LifecycleEvent) => tap.lifecycle(e))));
-  return subscriptions;
+    },
+    // Most of what a step causes comes after its event: passed on at once, with no closure.
+    report: (at, source, content) => (at === step ? tap.report(at, source, content) : void waiting.push(() => tap.report(at, source, content))),
+    fault: (f) => (f.step === step ? tap.fault(f) : void waiting.push(() => tap.fault(f))),
+    lifecycle: (e) => (e.step === step ? tap.lifecycle(e) : void waiting.push(() => tap.lifecycle(e))),
+  });
 }
 
-/** Taps a host's streams and turns them into journal entries, in order: each step's event, then what it caused. */
+/** Taps a host and turns what it hears into journal entries, in order: each step's event, then what it caused. */
 export class Recorder {
-  readonly #subscription: Subscription;
+  readonly #stop: () => void;
 
   /**
    * `folder` anchors the paths the journal records (the scenario's file, swapped-in components):
@@ -48,16 +45,16 @@ export class Recorder {
    */
   constructor(host: Host, write: (entry: JournalEntry) => void, folder: string = process.cwd()) {
     const path = journalPath(folder);
-    this.#subscription = tapHost(host, {
-      event: (e) => write(eventEntry(e, path)),
-      report: (c) => write(reportEntry(c)),
+    this.#stop = tapHost(host, {
+      event: (step, e) => write(acceptedEntry(step, e, path)),
+      report: (step, source, content) => write(reportEntry(step, source, content)),
       fault: (f) => write(faultEntry(f)),
       lifecycle: (e) => write(lifecycleEntry(e)),
     });
   }
 
   stop(): void {
-    this.#subscription.unsubscribe();
+    this.#stop();
   }
 }
 
@@ -67,7 +64,7 @@ export const journalPath =
   (file: string): string =>
     relative(folder, resolve(file)).split('\\').join('/');
 
-export const reportEntry = ({ step, source, content }: ReportChange): CausedEntry => ({ step, report: source, ...jsonFields(content) });
+export const reportEntry = (step: number, source: string, content: Uint8Array): CausedEntry => ({ step, report: source, ...jsonFields(content) });
 export const faultEntry = ({ step, child, code, message }: Fault): CausedEntry => ({ step, fault: { ...(child === undefined ? {} : { child }), code, message } });
 export const lifecycleEntry = ({ step, child, action, component }: LifecycleEvent): CausedEntry => ({
   step,
@@ -83,20 +80,23 @@ function subsystemFiles(scenario: Scenario, path: (file: string) => string): { s
 }
 
 /** The journal entry of a host event; `path` says how the journal names a file. */
-export function eventEntry(e: HostEvent, path: (file: string) => string): EventEntry {
+export const eventEntry = (e: HostEvent, path: (file: string) => string): EventEntry => acceptedEntry(e.step, e, path);
+
+/** The journal entry of the event of `step`, as a tap hears it. */
+export function acceptedEntry(step: number, e: Accepted, path: (file: string) => string): EventEntry {
   switch (e.kind) {
     case 'apply':
-      return { step: e.step, apply: { file: path(e.scenario.file), text: e.scenario.text, components: e.components, ...subsystemFiles(e.scenario, path) } };
+      return { step, apply: { file: path(e.scenario.file), text: e.scenario.text, components: e.components, ...subsystemFiles(e.scenario, path) } };
     case 'publish':
-      return { step: e.step, input: e.source, ...jsonFields(e.content) };
+      return { step, input: e.source, ...jsonFields(e.content) };
     case 'kill':
-      return { step: e.step, kill: e.child };
+      return { step, kill: e.child };
     case 'restart':
-      return { step: e.step, restart: e.child };
+      return { step, restart: e.child };
     case 'hibernate':
-      return { step: e.step, hibernate: e.child };
+      return { step, hibernate: e.child };
     case 'swap':
-      return { step: e.step, swap: e.child, component: e.component, path: e.path === undefined ? null : path(e.path) };
+      return { step, swap: e.child, component: e.component, path: e.path === undefined ? null : path(e.path) };
   }
 }
 

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { Subscription } from 'rxjs';
 import { displayPath } from '../display-path.js';
-import { createHost, loadScenario, type Host, type HostOptions, type Scenario, type StepResult } from '../index.js';
+import { createHost, loadScenario, type Host, type HostOptions, type Scenario } from '../index.js';
 import { fail, isRomhostError } from '../errors.js';
-import { compareHeard, type Divergence, type Heard } from './compare.js';
+import { compareStep, type Divergence } from './compare.js';
 import { decodeBytes, type EventEntry } from './format.js';
 import { readJournal, type Journal } from './read-journal.js';
 import { describeDivergence } from './describe-divergence.js';
 import { appliedScenario } from './applied-scenario.js';
+import { HeardSteps } from './heard-steps.js';
+import { tapHost } from './recorder.js';
 
 export interface ReplayOptions {
   /** Apply this scenario file wherever the recording applied one, instead of the recorded YAML. */
@@ -35,63 +36,32 @@ export interface ReplayResult {
 export async function replay(journal: Journal, options: ReplayOptions = {}): Promise<ReplayResult> {
   const folder = dirname(resolve(journal.file));
   const host = createHost(options.host ?? {});
-  // What the steps cause, as the host says it, in order: the replay knows its events, and lifecycle is not compared.
-  const heard: Heard[] = [];
-  const listening = new Subscription();
-  listening.add(host.reports$.subscribe((c) => heard.push(c)));
-  listening.add(host.faults$.subscribe((f) => heard.push(f)));
+  // What the steps cause, compared as the host tells it.
+  const heard = new HeardSteps(journal.steps);
+  const untap = tapHost(host, heard);
   let steps = 0;
   try {
-    for (let at = 0; at < journal.steps.length; ) {
-      // A run of inputs and commands the host queues at once goes in together, with no wait
-      // between steps; an apply or a swap loads components first and goes alone.
-      const end = windowEnd(journal.steps, at);
-      const window = journal.steps.slice(at, end);
-      heard.length = 0;
-      const results = await Promise.all(
-        window.map(({ event }) =>
-          perform(host, event, journal, folder, options).then(
-            (r) => ({ step: (r as StepResult | undefined)?.step }),
-            (e: unknown) => ({ error: e }),
-          ),
-        ),
-      );
-      // What each step caused: the heard entries of its step number, in order.
-      let h = 0;
-      for (let i = 0; i < window.length; i++) {
-        const { event, caused: recorded } = window[i]!;
-        const result = results[i]!;
-        if ('error' in result) {
-          if (isJournalError(result.error)) throw result.error;
-          return { steps, divergence: { step: event.step, event, kind: 'event', recordedText: 'ran', replayedText: (result.error as Error).message } };
-        }
-        const from = h;
-        if (result.step !== undefined) while (h < heard.length && heard[h]!.step <= result.step) h++;
-        else h = heard.length; // an apply or swap, alone in its window
-        steps += 1;
-        options.onStep?.(steps, journal.steps.length);
-        const divergence = compareHeard(event, recorded, from === 0 && h === heard.length ? heard : heard.slice(from, h));
-        if (divergence) return { steps, divergence };
+    // One event at a time, awaited, as a program that publishes in a loop does; what each step
+    // caused is compared as the host tells it, before the next (HeardSteps). Queuing a run of
+    // events at once and waiting for them together cost more: a promise of the replay's per event.
+    for (const { event, caused: recorded } of journal.steps) {
+      try {
+        await perform(host, event, journal, folder, options);
+      } catch (e) {
+        if (isJournalError(e)) throw e;
+        return { steps, divergence: { step: event.step, event, kind: 'event', recordedText: 'ran', replayedText: (e as Error).message } };
       }
-      at = end;
+      const replayed = heard.end();
+      steps += 1;
+      options.onStep?.(steps, journal.steps.length);
+      const divergence = replayed && compareStep(event, recorded, replayed);
+      if (divergence) return { steps, divergence };
     }
     return { steps };
   } finally {
-    listening.unsubscribe();
+    untap();
     await host.close();
   }
-}
-
-/** Steps a window holds at most: enough that waiting once per window costs nothing, few enough to stop soon after a divergence. */
-const WINDOW = 256;
-
-/** Where the window that starts at `at` ends: a run of events the host queues at once, or one apply or swap. */
-function windowEnd(steps: Journal['steps'], at: number): number {
-  const queuedAtOnce = (e: EventEntry) => !('apply' in e) && !('swap' in e);
-  if (!queuedAtOnce(steps[at]!.event)) return at + 1;
-  let end = at + 1;
-  while (end < steps.length && end - at < WINDOW && queuedAtOnce(steps[end]!.event)) end++;
-  return end;
 }
 
 /**
@@ -109,8 +79,13 @@ function perform(host: Host, event: EventEntry, journal: Journal, folder: string
 async function apply(host: Host, event: Extract<EventEntry, { apply: unknown }>, journal: Journal, folder: string, options: ReplayOptions): Promise<void> {
   const scenario = options.scenario ? await loadScenario(options.scenario) : appliedScenario(event, folder);
   const applied = withSwaps(scenario, options.swaps ?? {});
-  if (!options.scenario) await checkComponents(applied, event, journal.file);
-  await host.apply(applied);
+  if (options.scenario) return void (await host.apply(applied));
+  // The host reads and loads the components while the replay checks them against the recording:
+  // each file is read twice, at the same time. A changed one is refused with the check's error,
+  // whatever the host made of it; the replay ends there.
+  const [checked, ran] = await Promise.allSettled([checkComponents(applied, event, journal.file), host.apply(applied)]);
+  if (checked.status === 'rejected') throw checked.reason;
+  if (ran.status === 'rejected') throw ran.reason;
 }
 
 async function swap(host: Host, event: Extract<EventEntry, { swap: unknown }>, journal: Journal, folder: string, options: ReplayOptions): Promise<void> {

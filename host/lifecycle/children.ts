@@ -53,6 +53,9 @@ export class Children {
    * the update path only stamps `Child.lastUpdate`); sorted by that stamp only when too many are warm.
    */
   readonly #warm = new Set<string>();
+  /** The warm children the last sort found least recently updated, oldest first, with their update stamps then: coolDown's. */
+  #victims: { readonly child: Child; readonly stamp: number }[] = [];
+  #nextVictim = 0;
   /** Families (`room/*`): their members have a Child only while warm, down, or asked for by name. */
   readonly #families = new Families();
 
@@ -120,8 +123,10 @@ export class Children {
     child.hibernate();
     this.#warmDelete(name);
     this.shadows.drop(name, step, 'hibernated');
-    if (this.#families.of(name)) {
+    const family = this.#families.of(name);
+    if (family) {
       this.#children.delete(name);
+      this.router.freeze(name, family.sources(name));
       if (this.state.get().children[name]) this.#set(childRemoved(this.state.get(), name));
     } else {
       this.#set(childHibernated(this.state.get(), name, true));
@@ -130,28 +135,49 @@ export class Children {
   }
 
   /**
-   * Past `max` warm children, the least recently updated hibernate, down to a tenth below `max`
-   * (`max - floor(max / 10)`): the sort of the warm set then runs once per many wakes rather than on
-   * every step of a run that wakes one child per step. Decided by update counts alone, never by time.
+   * Past `max` warm children, the least recently updated hibernate until `max` are warm. Decided by
+   * update counts alone, never by time. They are chosen a tenth of `max` at a time, by one sort of
+   * the warm set, and hibernated as wakes need room: a run that wakes one child per step hibernates
+   * one per step, and neither sorts nor drops a thousand instances in any one of them. True when
+   * any hibernated (the host then routes what that changed in host/state).
    */
-  coolDown(step: number, max: number): void {
-    if (this.#warm.size <= max) return;
-    const warm: Child[] = [];
-    for (const name of [...this.#warm]) {
-      const child = this.#children.get(name);
-      if (child?.running) warm.push(child);
-      else this.#warmDelete(name); // gone down some other way: a fault, a kill
-    }
-    const target = max - Math.floor(max / 10);
-    if (warm.length <= max) return;
-    warm.sort((a, b) => a.lastUpdate - b.lastUpdate);
+  coolDown(step: number, max: number): boolean {
+    if (this.#warm.size <= max) return false;
     const touched = new Set<Family>();
-    for (const child of warm.slice(0, warm.length - target)) {
+    while (this.#warm.size > max) {
+      const child = this.#victim(max);
+      if (!child) break;
       this.#hibernate(child, step);
       const family = this.#families.of(child.name);
       if (family) touched.add(family);
     }
     for (const family of touched) this.#syncFamily(family);
+    return true;
+  }
+
+  /**
+   * The least recently updated warm child: the next one of the last sort that nothing has updated,
+   * stopped or replaced since (those that nothing touched are still older than every child the sort
+   * left out); when none is left, the warm set is sorted anew.
+   */
+  #victim(max: number): Child | undefined {
+    for (let sorted = false; ; sorted = true) {
+      while (this.#nextVictim < this.#victims.length) {
+        const { child, stamp } = this.#victims[this.#nextVictim++]!;
+        if (child.running && child.lastUpdate === stamp && this.#warm.has(child.name) && this.#children.get(child.name) === child) return child;
+      }
+      if (sorted) return undefined;
+      const warm: Child[] = [];
+      for (const name of [...this.#warm]) {
+        const child = this.#children.get(name);
+        if (child?.running) warm.push(child);
+        else this.#warmDelete(name); // gone down some other way: a fault, a kill
+      }
+      warm.sort((a, b) => a.lastUpdate - b.lastUpdate);
+      const count = Math.min(warm.length, Math.max(warm.length - max, Math.floor(max / 10)));
+      this.#victims = warm.slice(0, count).map((child) => ({ child, stamp: child.lastUpdate }));
+      this.#nextVictim = 0;
+    }
   }
 
   /** The children by name, for the router's step loop. */

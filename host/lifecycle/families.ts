@@ -1,11 +1,11 @@
 import type { Component } from '../engine/index.js';
-import { familyOf, keyOf, matchPattern, type ChildSpec, type SourcePattern } from '../scenario/index.js';
+import { familyOf, keyOf, matchPattern, resolvePattern, type ChildSpec, type SourcePattern } from '../scenario/index.js';
 import type { FamilyState } from '../state/index.js';
 
 /**
  * A family (`room/*`) as the lifecycle keeps it: its spec and component, shared by every member,
  * and the keys of the members that exist. That set is all a hibernated member costs: no Child, no
- * closure, no entry in the host's state (its ROM values are the router's, as anyone's).
+ * closure, no entry in the host's state (its ROM values are the router's, packed while it sleeps).
  */
 export class Family {
   /** Member keys, in the order they were created. */
@@ -16,6 +16,8 @@ export class Family {
   constructor(
     public spec: ChildSpec,
     public component: Component,
+    /** The patterns of the inputs that create members (`input/room/STAR/msg`, STAR being `*`). */
+    readonly inputs: readonly SourcePattern[] = [],
   ) {}
 
   get name(): string {
@@ -25,6 +27,12 @@ export class Family {
   /** The spec of one member: the family's, under the member's name. */
   memberSpec(member: string): ChildSpec {
     return { ...this.spec, name: member };
+  }
+
+  /** A member's own sources: its reports and the inputs that address it, the values the router packs while it hibernates. */
+  sources(member: string): string[] {
+    const key = keyOf(member);
+    return [...this.spec.reports.map((report) => `${member}/${report}`), ...this.inputs.map((pattern) => resolvePattern(pattern, key))];
   }
 
   state(): FamilyState {
@@ -66,7 +74,7 @@ export class Families {
    * patterns, `sources` every source that has a value.
    */
   add(spec: ChildSpec, component: Component, inputs: readonly SourcePattern[], sources: Iterable<string>): Family {
-    const family = new Family(spec, component);
+    const family = new Family(spec, component, inputs);
     if (inputs.length > 0) {
       for (const source of sources) {
         if (!source.startsWith('input/')) continue;

@@ -6,6 +6,7 @@ import { familyOf, keyOf, matchPattern, memberName, resolvePattern } from '../sc
 import type { Fault } from '../state/index.js';
 import { DirtyQueue } from './dirty-queue.js';
 import { EMPTY_TABLE, type Route, type RouteTable, type Subscriber } from './route-table.js';
+import { ColdValues } from './cold-values.js';
 
 /** A report whose value changed. */
 export interface ReportChange {
@@ -55,6 +56,15 @@ export interface ActivityHook {
 }
 
 /**
+ * What hears each report change and fault as it happens, called directly: the host's taps
+ * (`Host.tap`), for which no object is made per report and nothing goes through RxJS.
+ */
+export interface StepTap {
+  report(step: number, source: string, content: Uint8Array): void;
+  fault(fault: Fault): void;
+}
+
+/**
  * Where children run, for a host that is one of a cluster (host/cluster): each child is owned by
  * one host at a time. A child owned by another host, or by none yet, is never created, started,
  * woken or updated here; its reports reach this host from outside (`Host.receive`).
@@ -73,6 +83,8 @@ export interface Placement {
 export class Router {
   /** Latest value by source key (`CHILD/REPORT`, `input/NAME`). */
   readonly #values = new Map<string, Uint8Array>();
+  /** The values of hibernated family members, packed (cold-values.ts): `value` and every read see them as if they were in `#values`. */
+  readonly #cold = new ColdValues();
   readonly #queue = new DirtyQueue();
   readonly #reports = new Subject<ReportChange>();
   readonly #faults = new Subject<Fault>();
@@ -84,6 +96,8 @@ export class Router {
   shadows: ShadowHook | undefined;
   /** Set by the lifecycle: hears of each update (what is warm, most recently used last) and wakes hibernating children. */
   activity: ActivityHook | undefined;
+  /** Set by the host: its taps, in the order they were added; replaced, never changed in place, so that a tap may be removed while they are told. */
+  taps: readonly StepTap[] = [];
   /** Set by the host in a cluster: a child that another host owns is skipped by the step loop. */
   placement: Placement | undefined;
   /** Updates run so far, every child's: the stamp of each child's last update, by which the least recently updated hibernate first. */
@@ -96,7 +110,7 @@ export class Router {
   /** A ROM session: the source's current value, if it has one, then each new value. */
   rom$(source: string): Observable<Uint8Array> {
     return defer(() => {
-      const current = this.#values.get(source);
+      const current = this.value(source);
       const changes = this.#changes.pipe(
         filter((c) => c.source === source),
         map((c) => c.content),
@@ -121,17 +135,45 @@ export class Router {
   }
 
   value(source: string): Uint8Array | undefined {
-    return this.#values.get(source);
+    const value = this.#values.get(source);
+    if (value !== undefined || this.#cold.size === 0) return value;
+    const member = this.#coldOwner(source);
+    return member === undefined ? undefined : this.#cold.value(member, source);
   }
 
   /** Every source with a value, in no particular order: for a scan that orders nothing (families.ts). */
-  sources(): IterableIterator<string> {
-    return this.#values.keys();
+  *sources(): IterableIterator<string> {
+    yield* this.#values.keys();
+    for (const [source] of this.#cold.entries()) yield source;
   }
 
   /** Every source with a value, sorted by key. */
   values(): [string, Uint8Array][] {
-    return [...this.#values].sort(([a], [b]) => compareCodeUnits(a, b));
+    return [...this.#values, ...this.#cold.entries()].sort(([a], [b]) => compareCodeUnits(a, b));
+  }
+
+  /** A hibernating member's values, `sources` (its own), packed until it wakes or one of them changes. */
+  freeze(member: string, sources: readonly string[]): void {
+    this.#cold.freeze(member, sources, this.#values);
+  }
+
+  /** The member whose packed values hold `source`: its own report (`room/42/count`) or an input its family routes to it. */
+  #coldOwner(source: string): string | undefined {
+    const owner = source.slice(0, source.lastIndexOf('/'));
+    if (this.#cold.has(owner)) return owner;
+    for (const p of this.#table.patterns) {
+      if (!p.creates) continue;
+      const key = matchPattern(p.pattern, source);
+      if (key !== undefined && this.#cold.has(memberName(p.family, key))) return memberName(p.family, key);
+    }
+    return undefined;
+  }
+
+  /** Unpacks the values of the member that holds `source` packed, before it changes. */
+  #thawOwner(source: string): void {
+    if (this.#cold.size === 0 || this.#values.has(source)) return;
+    const member = this.#coldOwner(source);
+    if (member !== undefined) this.#cold.thaw(member, this.#values);
   }
 
   /** What `rom.read` sees for `child`: its local names, resolved through the current table. */
@@ -142,12 +184,12 @@ export class Router {
       // A member's routes are its family's, with its key for the `*`: resolved per read, nothing kept per member.
       return (name) => {
         const route = this.#table.families.get(family)?.routes.get(name);
-        return route === undefined || route instanceof Uint8Array ? route : this.#values.get(resolvePattern(route, key));
+        return route === undefined || route instanceof Uint8Array ? route : this.value(resolvePattern(route, key));
       };
     }
     return (name) => {
       const route = this.#table.routes.get(child)?.get(name);
-      return typeof route === 'string' ? this.#values.get(route) : route;
+      return typeof route === 'string' ? this.value(route) : route;
     };
   }
 
@@ -160,6 +202,7 @@ export class Router {
 
   /** Sets a source's value; a value byte-equal to the current one is no change and wakes nobody. */
   set(source: string, content: Uint8Array): boolean {
+    this.#thawOwner(source);
     const current = this.#values.get(source);
     if (current !== undefined && equalBytes(current, content)) return false;
     this.#values.set(source, content);
@@ -195,6 +238,7 @@ export class Router {
 
   /** Forgets a source's value, for the reports of a child that is gone; nobody routes them any more. */
   delete(source: string): void {
+    this.#thawOwner(source);
     this.#values.delete(source);
   }
 
@@ -205,12 +249,12 @@ export class Router {
     if (family !== undefined) {
       const key = keyOf(child);
       for (const [rom, route] of this.#table.families.get(family)?.routes ?? []) {
-        if (route instanceof Uint8Array || this.#values.has(resolvePattern(route, key))) names.push(rom);
+        if (route instanceof Uint8Array || this.value(resolvePattern(route, key)) !== undefined) names.push(rom);
       }
       return names;
     }
     for (const [rom, route] of this.#table.routes.get(child) ?? new Map<string, Route>()) {
-      if (typeof route !== 'string' || this.#values.has(route)) names.push(rom);
+      if (typeof route !== 'string' || this.value(route) !== undefined) names.push(rom);
     }
     return names;
   }
@@ -230,9 +274,9 @@ export class Router {
   submit(step: number, child: Child, submitted: readonly Submitted[]): void {
     for (const [report, content] of submitted) {
       const source = child.source(report);
-      if (this.set(source, content) && this.#reports.observed) {
-        this.#reports.next({ step, child: child.name, report, source, content });
-      }
+      if (!this.set(source, content)) continue;
+      for (const tap of this.taps) tap.report(step, source, content);
+      if (this.#reports.observed) this.#reports.next({ step, child: child.name, report, source, content });
     }
   }
 
@@ -267,6 +311,8 @@ export class Router {
         break;
       }
       if (member) {
+        // Its values, packed while it slept, are read again and again from now on.
+        this.#cold.thaw(item.child, this.#values);
         // The lifecycle records its creation or waking, and hands over its Child, to be started here.
         child = this.activity?.member(item.child, step);
         if (!child) continue;
@@ -311,6 +357,7 @@ export class Router {
   fault(step: number, error: RomhostError, child?: string): Fault {
     const fault: Fault = { step, ...(child === undefined ? {} : { child }), code: error.code, message: error.message };
     this.#stepFaults.push(fault);
+    for (const tap of this.taps) tap.fault(fault);
     this.#faults.next(fault);
     return fault;
   }
