@@ -22,11 +22,17 @@ export interface HostOptions {
    */
   readonly restartBeforeUpdate?: (child: string, step: number) => boolean;
   /**
-   * Where a run left off (a durable store after a stop or a crash): the host starts at `step`, and
-   * its sources hold `values`, so the children of the first `apply` start on them. Nothing is
-   * routed or recomputed.
+   * Where a run left off (a durable store after a stop or a crash, a snapshot): the host starts at
+   * `step`, and its sources hold `values`, so the children of the first `apply` start on them.
+   * Nothing is routed or recomputed. The static children named in `down` were stopped or
+   * hibernating: the first `apply` makes them so without starting them, so that a stopped child's
+   * reports stay as it left them, whatever its ROMs hold now.
    */
-  readonly resume?: { readonly step: number; readonly values: Iterable<readonly [string, Uint8Array]> };
+  readonly resume?: {
+    readonly step: number;
+    readonly values: Iterable<readonly [string, Uint8Array]>;
+    readonly down?: Readonly<Record<string, 'stopped' | 'hibernated'>>;
+  };
   /**
    * Called at the end of every step, once everything the step did has been told on the host's
    * streams; the step's promise (what `publish`, `kill`, `apply`... return) resolves only once the

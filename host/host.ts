@@ -76,9 +76,10 @@ class RomHost implements Host {
   }
 
   /** Before anything ran: the sources' values and the step count of an earlier run. */
-  resume({ step, values }: NonNullable<HostOptions['resume']>): void {
+  resume({ step, values, down }: NonNullable<HostOptions['resume']>): void {
     for (const [source, value] of values) this.#router.set(source, value);
     this.#state.next({ ...this.state, step });
+    if (down) this.#children.resumed = new Map(Object.entries(down));
   }
 
   get scenario(): Scenario | undefined {
@@ -98,6 +99,7 @@ class RomHost implements Host {
       for (const { spec } of changes.restart) this.#children.replace(spec, components.get(spec.component)!, step);
       for (const { child, changedConfig } of changes.reconfigure) this.#children.reconfigure(child.spec, changedConfig, step);
       for (const { spec } of changes.start) this.#children.create(spec, components.get(spec.component)!, step);
+      this.#children.resumed = undefined; // the first apply's alone
       const names = (list: readonly { name: string }[]) => list.map((c) => c.name);
       this.#setState(
         scenarioApplied(

@@ -133,6 +133,22 @@ describe('a snapshot restored', () => {
     await Promise.all([host.close(), restored.close()]);
   });
 
+  it('keeps a child killed before its ROMs changed as it was: not started, its last reports those it left', async () => {
+    const host = await hostOn('examples/counter/scenario.yaml');
+    await host.publish('input', 'a');
+    await host.kill('plus-one');
+    await host.publish('input', 'b'); // counter/count is 2 now; plus-one, down, still says 2 (of count 1)
+    const lifecycle: string[] = [];
+    const restored = await restoreHost(await throughFile(host), { host: {} });
+    restored.lifecycle$.subscribe((e) => lifecycle.push(`${e.child} ${e.action}`));
+    expect(text(restored.read('plus-one/out'))).toBe('2');
+    expect(restored.state.children['plus-one']?.status).toBe('stopped');
+    expect(restored.state.step).toBe(host.state.step + 1); // the apply, and no step of a kill
+    await expectSameAfter(host, restored, async (h) => void (await h.publish('input', 'c')));
+    expect(lifecycle).not.toContain('plus-one started');
+    await Promise.all([host.close(), restored.close()]);
+  });
+
   it('writes gzip of one JSON document, the scenario named relative to the snapshot\'s folder', async () => {
     const host = await hostOn('examples/counter/scenario.yaml');
     await host.publish('input', new Uint8Array([0xff]));
@@ -177,7 +193,7 @@ describe('a snapshot of a store', () => {
     await restored.close();
     // The new store holds the whole run: a host on it resumes with every value, not only those changed since.
     const again = await openDurableHost(target);
-    expect(again.resumed?.step).toBe(7);
+    expect(again.resumed?.step).toBe(6); // the restore's apply at 5 (plus-one made stopped in it), the input at 6
     expect(text(await target.value('input/input'))).toBe('c');
     expect(text(await target.value('plus-one/out'))).toBe('3');
     await again.close();

@@ -53,6 +53,8 @@ export class Children {
    * the update path only stamps `Child.lastUpdate`); sorted by that stamp only when too many are warm.
    */
   readonly #warm = new Set<string>();
+  /** Set by a resumed host until its first apply: static children to create stopped or hibernating, as the run they resume left them. */
+  resumed: ReadonlyMap<string, 'stopped' | 'hibernated'> | undefined;
   /** The warm children the last sort found least recently updated, oldest first, with their update stamps then: coolDown's. */
   #victims: { readonly child: Child; readonly stamp: number }[] = [];
   #nextVictim = 0;
@@ -220,6 +222,14 @@ export class Children {
     const child = new Child(spec, component, this.engine, this.router.reader(spec.name));
     this.#children.set(spec.name, child);
     const owner = this.router.elsewhere(spec.name);
+    const resumed = this.resumed?.get(spec.name);
+    if (owner === undefined && resumed !== undefined) {
+      // Not started: a stopped child's last reports are in the values resumed, and stay; a hibernating one wakes at its next change.
+      const started = childStarted(this.state.get(), spec.name, component, 'new', step);
+      if (resumed === 'hibernated') child.hibernate();
+      this.#set(resumed === 'stopped' ? childStopped(started, spec.name) : childHibernated(started, spec.name, true));
+      return;
+    }
     if (owner === undefined) return this.#start(child, step, 'new');
     // Another host's (or nobody's yet): known here by its reports alone.
     this.#set(childPlaced(childStarted(this.state.get(), spec.name, component, 'new', step), spec.name, owner));

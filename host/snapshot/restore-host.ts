@@ -23,7 +23,7 @@ export interface RestorePlan {
   readonly resume: NonNullable<HostOptions['resume']>;
   /** The snapshot's scenario, each component at a file found by its hash, each swapped child on its own entry. */
   readonly scenario: Scenario;
-  /** Applies the scenario to `host` (made with `resume`), checks every child's component, then kills and hibernates as the snapshot says. */
+  /** Applies the scenario to `host` (made with `resume`, whose `down` keeps the children that were stopped or hibernating so), and checks every child's component. */
   apply(host: Host): Promise<void>;
 }
 
@@ -41,27 +41,27 @@ export async function planRestore(snapshot: Snapshot, options: RestoreOptions = 
   if (options.scenario) shelves.push(scenarioShelf(options.scenario, `the component files of ${options.scenario.file}`));
   shelves.push(scenarioShelf(snapshot.scenario, `the component files its scenario names (beside ${dirname(snapshot.scenario.file)})`));
   const scenario = await restoredScenario(snapshot, shelves);
+  const plan = { step: snapshot.step, values: snapshot.values, down: downChildren(snapshot) };
   return {
-    resume: { step: snapshot.step, values: snapshot.values },
+    resume: plan,
     scenario,
     async apply(host) {
       await host.apply(scenario);
       verify(host, snapshot);
-      for (const [name, { status }] of Object.entries(snapshot.children)) {
-        if (status === 'stopped' || status === 'quarantined') await host.kill(name);
-        else if (status === 'hibernated' && host.state.children[name]?.status === 'running') await host.hibernate(name);
-      }
+      // A family member is no child of the scenario, which `down` could create stopped: it is killed again.
+      for (const [name, status] of Object.entries(plan.down)) if (status === 'stopped' && !host.state.children[name]) await host.kill(name);
     },
   };
 }
 
 /**
  * A new host in the state of `snapshot`: its sources hold the snapshot's values from its step on,
- * and the snapshot's scenario is applied, each child on the component it ran; then the children
- * that were stopped or quarantined are killed and those that were hibernating hibernate. A pure
- * component started on its ROMs reports what it reported before, so nothing downstream changes,
- * and the next input gives the reports of the host that never moved. The apply and each kill or
- * hibernate are steps of the restored host (docs/snapshot.md). `host` are its other options.
+ * and the snapshot's scenario is applied, each child on the component it ran; the children that
+ * were stopped or quarantined are made stopped and those that were hibernating hibernating, none
+ * of them started (a killed family member is killed again, in a step of its own). A pure component
+ * started on its ROMs reports what it reported before, so nothing downstream changes, and the next
+ * input gives the reports of the host that never moved. The apply is a step of the restored host
+ * (docs/snapshot.md). `host` are its other options.
  */
 export async function restoreHost(snapshot: Snapshot, options: RestoreOptions & { readonly host?: Omit<HostOptions, 'resume'> } = {}): Promise<Host> {
   const plan = await planRestore(snapshot, options);
@@ -73,6 +73,16 @@ export async function restoreHost(snapshot: Snapshot, options: RestoreOptions & 
     await host.close();
     throw e;
   }
+}
+
+/** The static children that were down (stopped, or quarantined: down until restarted by hand) or hibernating. */
+function downChildren(snapshot: Snapshot): Record<string, 'stopped' | 'hibernated'> {
+  const down: Record<string, 'stopped' | 'hibernated'> = {};
+  for (const [name, { status }] of Object.entries(snapshot.children)) {
+    if (status === 'stopped' || status === 'quarantined') down[name] = 'stopped';
+    else if (status === 'hibernated') down[name] = 'hibernated';
+  }
+  return down;
 }
 
 /**

@@ -47,7 +47,7 @@ export interface DurableOptions extends Omit<HostOptions, 'durable'> {
 export async function openDurableHost(store: Store, options: DurableOptions = {}): Promise<DurableHost> {
   const { folder, resume: given, ...hostOptions } = options;
   // Read twice (into the store, into the host): an iterable may not give its values again.
-  const from = given && { step: given.step, values: [...given.values] };
+  const from = given && { ...given, values: [...given.values] };
   const step = await store.lastStep();
   if (from && step > 0) fail('snapshot-store-holds-run', { store: store.location, step });
   const accepted = await store.accepted();
