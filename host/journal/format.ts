@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { utf8 } from '../utf8.js';
 
 /**
  * The journal file (docs/journal.md): JSON Lines. The first line says what the file is and which
@@ -87,20 +88,6 @@ export const entrySchema = z.union([
   z.object({ step, lifecycle: z.string(), child: z.string(), component: z.string().optional() }).strict(),
 ]);
 
-const encoder = new TextEncoder();
-
 export function decodeBytes(value: Bytes): Uint8Array {
-  return 'text' in value ? encodeText(value.text) : new Uint8Array(Buffer.from(value.base64, 'base64'));
-}
-
-/** UTF-8 of `text`. Short ASCII, the bulk of what a replay publishes, by hand: TextEncoder costs more than the copy for a few bytes. */
-function encodeText(text: string): Uint8Array {
-  if (text.length > 64) return encoder.encode(text);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) return encoder.encode(text);
-    bytes[i] = c;
-  }
-  return bytes;
+  return 'text' in value ? utf8(value.text) : new Uint8Array(Buffer.from(value.base64, 'base64'));
 }
