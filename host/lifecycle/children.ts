@@ -19,6 +19,7 @@ import {
 import { Child } from './child.js';
 import { Families, type Family } from './families.js';
 import { Shadows, type ShadowDropReason } from './shadows.js';
+import { WarmSet } from './warm-set.js';
 
 export type LifecycleAction = 'started' | 'restarted' | 'stopped' | 'removed' | 'swapped' | 'reconfigured' | 'faulted' | 'quarantined' | 'hibernated' | 'woken';
 
@@ -48,16 +49,13 @@ export class Children {
   readonly lifecycle$ = this.#lifecycle.asObservable();
   /** Candidates beside the children: they follow each child's restarts and go when it stops or changes. */
   readonly shadows: Shadows;
-  /**
-   * The children with an instance (kept up to date as they start and stop, not on every update:
-   * the update path only stamps `Child.lastUpdate`); sorted by that stamp only when too many are warm.
-   */
-  readonly #warm = new Set<string>();
+  /** The children with an instance; a member's family counts its own among them (which #syncFamily publishes). */
+  readonly #warm = new WarmSet((name, delta) => {
+    const family = this.#families.of(name);
+    if (family) family.warm += delta;
+  });
   /** Set by a resumed host until its first apply: static children to create stopped or hibernating, as the run they resume left them. */
   resumed: ReadonlyMap<string, 'stopped' | 'hibernated'> | undefined;
-  /** The warm children the last sort found least recently updated, oldest first, with their update stamps then: coolDown's. */
-  #victims: { readonly child: Child; readonly stamp: number }[] = [];
-  #nextVictim = 0;
   /** Families (`room/*`): their members have a Child only while warm, down, or asked for by name. */
   readonly #families = new Families();
 
@@ -72,7 +70,7 @@ export class Children {
       woken: (name, step) => {
         this.#set(childHibernated(this.state.get(), name, false));
         this.#emit(step, name, 'woken');
-        this.#warmAdd(name);
+        this.#warm.add(name);
       },
       registered: (member) => this.#families.registered(member),
       member: (name, step) => this.#member(name, step),
@@ -91,7 +89,7 @@ export class Children {
     if (created) family.keys.add(key);
     const child = new Child(family.memberSpec(name), family.component, this.engine, this.router.reader(name));
     this.#children.set(name, child);
-    this.#warmAdd(name);
+    this.#warm.add(name);
     this.#syncFamily(family);
     this.#emit(step, name, created ? 'started' : 'woken', created ? family.component.hash : undefined);
     return child;
@@ -123,7 +121,7 @@ export class Children {
   #hibernate(child: Child, step: number): void {
     const name = child.name;
     child.hibernate();
-    this.#warmDelete(name);
+    this.#warm.delete(name);
     this.shadows.drop(name, step, 'hibernated');
     const family = this.#families.of(name);
     if (family) {
@@ -147,7 +145,7 @@ export class Children {
     if (this.#warm.size <= max) return false;
     const touched = new Set<Family>();
     while (this.#warm.size > max) {
-      const child = this.#victim(max);
+      const child = this.#warm.victim(max, this.#children);
       if (!child) break;
       this.#hibernate(child, step);
       const family = this.#families.of(child.name);
@@ -155,31 +153,6 @@ export class Children {
     }
     for (const family of touched) this.#syncFamily(family);
     return true;
-  }
-
-  /**
-   * The least recently updated warm child: the next one of the last sort that nothing has updated,
-   * stopped or replaced since (those that nothing touched are still older than every child the sort
-   * left out); when none is left, the warm set is sorted anew.
-   */
-  #victim(max: number): Child | undefined {
-    for (let sorted = false; ; sorted = true) {
-      while (this.#nextVictim < this.#victims.length) {
-        const { child, stamp } = this.#victims[this.#nextVictim++]!;
-        if (child.running && child.lastUpdate === stamp && this.#warm.has(child.name) && this.#children.get(child.name) === child) return child;
-      }
-      if (sorted) return undefined;
-      const warm: Child[] = [];
-      for (const name of [...this.#warm]) {
-        const child = this.#children.get(name);
-        if (child?.running) warm.push(child);
-        else this.#warmDelete(name); // gone down some other way: a fault, a kill
-      }
-      warm.sort((a, b) => a.lastUpdate - b.lastUpdate);
-      const count = Math.min(warm.length, Math.max(warm.length - max, Math.floor(max / 10)));
-      this.#victims = warm.slice(0, count).map((child) => ({ child, stamp: child.lastUpdate }));
-      this.#nextVictim = 0;
-    }
   }
 
   /** The children by name, for the router's step loop. */
@@ -262,7 +235,7 @@ export class Children {
       return;
     }
     child.stop();
-    this.#warmDelete(name);
+    this.#warm.delete(name);
     this.shadows.drop(name, step, 'removed');
     this.#set(childPlaced(this.state.get(), name, owner));
   }
@@ -276,7 +249,7 @@ export class Children {
   #dropMembers(family: Family, step: number, reason: ShadowDropReason): void {
     for (const child of this.#membersWithChild(family)) {
       child.stop();
-      this.#warmDelete(child.name);
+      this.#warm.delete(child.name);
       this.#children.delete(child.name);
       this.shadows.drop(child.name, step, reason);
       if (this.state.get().children[child.name]) this.#set(childRemoved(this.state.get(), child.name));
@@ -296,7 +269,7 @@ export class Children {
     }
     const child = this.get(name);
     child.stop();
-    this.#warmDelete(name);
+    this.#warm.delete(name);
     this.#children.delete(name);
     for (const report of child.spec.reports) this.router.delete(`${name}/${report}`);
     this.#set(childRemoved(this.state.get(), name));
@@ -307,7 +280,7 @@ export class Children {
   /** Stops a child; its last reports stay as they were, and it stays down until restarted. */
   kill(name: string, step: number): void {
     this.get(name).stop();
-    this.#warmDelete(name);
+    this.#warm.delete(name);
     this.#track(name, step);
     this.#set(childStopped(this.state.get(), name));
     this.#syncFamilyOf(name);
@@ -386,7 +359,7 @@ export class Children {
     }
     old.stop();
     this.#children.set(name, candidate);
-    this.#warmAdd(name);
+    this.#warm.add(name);
     this.#set(childStarted(this.state.get(), name, component, 'by-hand', step));
     this.#emit(step, name, 'swapped', component.hash);
     this.shadows.drop(name, step, reason);
@@ -413,7 +386,7 @@ export class Children {
     if (fault.child === undefined) return;
     const child = this.#children.get(fault.child);
     if (!child) return;
-    this.#warmDelete(fault.child);
+    this.#warm.delete(fault.child);
     this.#syncFamilyOf(fault.child);
     this.#track(fault.child, fault.step);
     this.#set(childFaulted(this.state.get(), { ...fault, child: fault.child }, child.spec.restart));
@@ -444,7 +417,7 @@ export class Children {
       this.onFault(this.router.fault(step, e, child.name));
       return;
     }
-    this.#warmAdd(child.name);
+    this.#warm.add(child.name);
     this.#syncFamilyOf(child.name);
     this.router.queueStart(child.name);
   }
@@ -454,20 +427,6 @@ export class Children {
     const family = this.#families.of(name);
     if (!family || this.state.get().children[name]) return;
     this.#set(childStarted(this.state.get(), name, family.component, 'new', step));
-  }
-
-  /** The warm set, and the warm count of a member's family with it (which the caller publishes: #syncFamily). */
-  #warmAdd(name: string): void {
-    if (this.#warm.has(name)) return;
-    this.#warm.add(name);
-    const family = this.#families.of(name);
-    if (family) family.warm += 1;
-  }
-
-  #warmDelete(name: string): void {
-    if (!this.#warm.delete(name)) return;
-    const family = this.#families.of(name);
-    if (family) family.warm -= 1;
   }
 
   #syncFamilyOf(name: string): void {
