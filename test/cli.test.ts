@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLines, romhost } from './support/cli.js';
+import { jsonLines, romhost, romhostLive } from './support/cli.js';
 
 const COUNTER = 'examples/counter/scenario.yaml';
 
@@ -131,7 +131,6 @@ describe('romhost run: lifecycle commands', () => {
 
   it('--watch applies the scenario again when its file changes', async () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const { spawn } = await import('node:child_process');
     const dir = mkdtempSync('/tmp/romhost-watch-');
     const root = process.cwd();
     const v1 = `components: { counter: ${root}/components/counter-wat/counter-wat.wasm }
@@ -139,24 +138,18 @@ children:
   counter: { component: counter, roms: { input: input/input, state: counter/state }, reports: [count, state] }
 `;
     writeFileSync(`${dir}/s.yaml`, v1);
-    const child = spawn(process.execPath, ['dist/host/cli/main.js', 'run', `${dir}/s.yaml`, '--watch', '--input', 'input=a'], { stdio: 'pipe' });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const until = async (pattern: RegExp) => {
-      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
-      return pattern.test(out);
-    };
+    const run = romhostLive(['run', `${dir}/s.yaml`, '--watch', '--input', 'input=a']);
     try {
-      expect(await until(/"report":"counter\/count","text":"1"/)).toBe(true);
+      expect(await run.until(/"report":"counter\/count","text":"1"/)).toBe(true);
       writeFileSync(`${dir}/s.yaml`, `${v1}  twin: { component: counter, roms: { input: input/input, state: twin/state }, reports: [count, state] }\n`);
-      expect(await until(/"applied"/)).toBe(true);
-      expect(await until(/"report":"twin\/count","text":"1"/)).toBe(true);
-      expect(jsonLines(out).find((l) => typeof l === 'object' && l !== null && 'applied' in l)).toEqual({
+      expect(await run.until(/"applied"/)).toBe(true);
+      expect(await run.until(/"report":"twin\/count","text":"1"/)).toBe(true);
+      expect(jsonLines(run.stdout()).find((l) => typeof l === 'object' && l !== null && 'applied' in l)).toEqual({
         step: 3,
         applied: { file: `${dir}/s.yaml`, started: ['twin'], stopped: [], restarted: [], reconfigured: [] },
       });
     } finally {
-      child.kill('SIGTERM');
+      run.stop();
     }
   });
 });

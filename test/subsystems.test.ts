@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import {
   type HostOptions,
   type Scenario,
 } from '../host/index.js';
-import { romhost } from './support/cli.js';
+import { romhost, romhostLive } from './support/cli.js';
 import { text } from './support/scenarios.js';
 
 /**
@@ -310,20 +309,14 @@ describe('romhost run with subsystems', () => {
     const inner = (extra: string) => `components: { counter: ${counter} }\nchildren:\n  c: { component: counter, roms: { input: input/in, state: c/state }, reports: [count, state] }\n${extra}`;
     await writeFile(path.join(dir, 'inner.yaml'), inner(''));
     await writeFile(path.join(dir, 'top.yaml'), 'children:\n  sub: { scenario: inner.yaml, roms: { in: input/x } }\n');
-    const child = spawn(process.execPath, ['dist/host/cli/main.js', 'run', path.join(dir, 'top.yaml'), '--watch', '--input', 'x=a'], { stdio: 'pipe' });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const until = async (pattern: RegExp) => {
-      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
-      return pattern.test(out);
-    };
+    const run = romhostLive(['run', path.join(dir, 'top.yaml'), '--watch', '--input', 'x=a']);
     try {
-      expect(await until(/"report":"sub\/c\/count","text":"1"/)).toBe(true);
+      expect(await run.until(/"report":"sub\/c\/count","text":"1"/)).toBe(true);
       await writeFile(path.join(dir, 'inner.yaml'), inner('  d: { component: counter, roms: { input: input/in, state: d/state }, reports: [count, state] }\n'));
-      expect(await until(/"report":"sub\/d\/count","text":"1"/)).toBe(true);
-      expect(out).toMatch(/"applied":\{"file":"[^"]*top\.yaml","started":\["sub\/d"\]/);
+      expect(await run.until(/"report":"sub\/d\/count","text":"1"/)).toBe(true);
+      expect(run.stdout()).toMatch(/"applied":\{"file":"[^"]*top\.yaml","started":\["sub\/d"\]/);
     } finally {
-      child.kill('SIGTERM');
+      run.stop();
     }
   });
 });

@@ -42,7 +42,7 @@ export async function packScenario(scenarioFile: string): Promise<Packed> {
   const texts: Record<string, { file: string; text: string }> = {};
   const deepestFirst = [...scenario.subsystems].sort((a, b) => depth(b.name) - depth(a.name) || compareCodeUnits(a.name, b.name));
   for (const sub of deepestFirst) {
-    const text = rewritePaths(sub.text, ownComponents(components, `${sub.name}/`), ownSubsystems(subsystems, `${sub.name}/`), '../');
+    const text = rewritePaths(sub.text, ownEntries(components, `${sub.name}/`), ownEntries(subsystems, `${sub.name}/`), '../');
     const bytes = strToU8(text);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     subsystems[sub.name] = { sha256 };
@@ -50,7 +50,7 @@ export async function packScenario(scenarioFile: string): Promise<Packed> {
     // Two subsystems of the same file share one entry.
     files[subsystemEntry(sha256)] = bytes;
   }
-  const text = rewritePaths(scenario.text, ownComponents(components, ''), ownSubsystems(subsystems, ''), '');
+  const text = rewritePaths(scenario.text, ownEntries(components, ''), ownEntries(subsystems, ''), '');
   checkRewritten(text, scenarioFile, texts);
   const scenarioBytes = strToU8(text);
   const manifest: PackageManifest = {
@@ -76,13 +76,12 @@ export async function packScenario(scenarioFile: string): Promise<Packed> {
 const depth = (name: string): number => name.split('/').length;
 
 /** The entries of `all` named in one file, the one of subsystem `prefix` (`left/`; `` for the top), by their names there. */
-function ownComponents<T>(all: Readonly<Record<string, T>>, prefix: string): Record<string, T> {
+function ownEntries<T>(all: Readonly<Record<string, T>>, prefix: string): Record<string, T> {
   return Object.fromEntries(Object.entries(all).flatMap(([name, value]) => {
     const own = name.slice(prefix.length);
     return name.startsWith(prefix) && !own.includes('/') ? [[own, value]] : [];
   }));
 }
-const ownSubsystems = ownComponents;
 
 /**
  * A scenario file's YAML with each component's path replaced by its entry in the package, and

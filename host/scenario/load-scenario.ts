@@ -4,9 +4,6 @@ import { fail } from '../errors.js';
 import type { Scenario, SubsystemTexts } from './types.js';
 import { parseScenario, subsystemFiles } from './parse-scenario.js';
 
-/** Deeper than any sensible tree of subsystems: past it, the files are taken to name each other. */
-const MAX_DEPTH = 16;
-
 /** The scenario in the file at `file` (a path, relative to the cwd or absolute), with the files of its subsystems. */
 export async function loadScenario(file: string): Promise<Scenario> {
   const text = await readScenarioText(file);
@@ -21,7 +18,8 @@ export async function loadSubsystemTexts(text: string, file: string, prefix = ''
   const texts: Record<string, { file: string; text: string }> = {};
   for (const sub of subsystemFiles(text, file)) {
     const resolved = path.resolve(sub.file);
-    if (chain.includes(resolved) || chain.length > MAX_DEPTH) {
+    // Any cycle of files comes back to one on the chain: no depth limit is needed besides.
+    if (chain.includes(resolved)) {
       const detail = `subsystem "${sub.name}": ${sub.file} contains itself (through ${chain.map((f) => path.basename(f)).join(' → ')}): a subsystem cannot hold its own scenario`;
       fail('scenario-invalid', { file, line: sub.line, detail });
     }

@@ -24,6 +24,28 @@ export function romhost(args: readonly string[], stdin = '', cwd?: string): Prom
   });
 }
 
+/** A CLI run that goes on (`--watch`, `--ui`): its stdout so far, a wait for a line, and its end. */
+export interface LiveRun {
+  stdout(): string;
+  /** Whether `pattern` shows up on stdout within ten seconds. */
+  until(pattern: RegExp): Promise<boolean>;
+  stop(): void;
+}
+
+export function romhostLive(args: readonly string[]): LiveRun {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: 'pipe' });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    stdout: () => out,
+    async until(pattern) {
+      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      return pattern.test(out);
+    },
+    stop: () => void child.kill('SIGTERM'),
+  };
+}
+
 export const jsonLines = (text: string): unknown[] =>
   text
     .split('\n')
