@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import {
 } from '../host/index.js';
 import { romhost, romhostLive } from './support/cli.js';
 import { text } from './support/scenarios.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 /**
  * Subsystems (docs/scenario.md): a child that is a scenario, its children in a namespace of its
@@ -37,13 +37,11 @@ async function session(): Promise<{ name: string; text: string }[]> {
 }
 
 let hosts: Host[] = [];
-let dirs: string[] = [];
 afterEach(async () => {
   for (const host of hosts) await host.close();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   hosts = [];
-  dirs = [];
 });
+const newFolder = tempDirs('romhost-subsystems-');
 
 async function started(file: string | Scenario, options: HostOptions = {}): Promise<Host> {
   const host = createHost(options);
@@ -52,11 +50,6 @@ async function started(file: string | Scenario, options: HostOptions = {}): Prom
   return host;
 }
 
-async function folder(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'romhost-subsystems-'));
-  dirs.push(dir);
-  return dir;
-}
 
 /** The reports of one subsystem, by their names inside it. */
 function reportsOf(host: Host, subsystem: string): Record<string, string | undefined> {
@@ -123,7 +116,7 @@ describe('two copies of the windows example side by side', () => {
   });
 
   it('swaps a subsystem to another scenario: children that stay the same keep running, and the layout survives', async () => {
-    const dir = await folder();
+    const dir = newFolder();
     const themed = path.join(dir, 'themed.yaml');
     const original = await readFile(WINDOWS, 'utf8');
     const root = path.resolve('.');
@@ -150,7 +143,7 @@ describe('two copies of the windows example side by side', () => {
   });
 
   it('refuses a swap whose scenario does not fit, and keeps the old one running', async () => {
-    const dir = await folder();
+    const dir = newFolder();
     const other = path.join(dir, 'other.yaml');
     await writeFile(other, `components: { c: ${path.resolve('components/counter-wat/counter-wat.wasm')} }\nchildren:\n  layouter: { component: c, roms: { pointer: input/pointer, windows: input/windows }, reports: [count] }\n`);
     const host = await started(DESKTOPS);
@@ -167,7 +160,7 @@ describe('two copies of the windows example side by side', () => {
   });
 
   it('records and replays a run, the subsystems’ scenarios in the journal', async () => {
-    const dir = await folder();
+    const dir = newFolder();
     const file = path.join(dir, 'run.journal');
     const inputs = await session();
     const journal = await recordRun(
@@ -189,7 +182,7 @@ describe('two copies of the windows example side by side', () => {
 
 describe('subsystems inside subsystems', () => {
   it('nests names and routes at any depth', async () => {
-    const dir = await folder();
+    const dir = newFolder();
     const top = path.join(dir, 'top.yaml');
     await writeFile(
       top,
@@ -221,7 +214,7 @@ describe('a subsystem entry that is wrong', () => {
   const windows = path.resolve(WINDOWS);
   const parent = (...entry: string[]) => ['children:', '  left:', `    scenario: ${windows}`, ...entry.map((l) => `    ${l}`)].join('\n');
   const load = async (yaml: string) => {
-    const dir = await folder();
+    const dir = newFolder();
     const file = path.join(dir, 'parent.yaml');
     await writeFile(file, yaml);
     return loadScenario(file);
@@ -242,7 +235,7 @@ describe('a subsystem entry that is wrong', () => {
   });
 
   it('refuses a subsystem that holds itself', async () => {
-    const dir = await folder();
+    const dir = newFolder();
     await writeFile(path.join(dir, 'a.yaml'), 'children:\n  b: { scenario: b.yaml }\n');
     await writeFile(path.join(dir, 'b.yaml'), 'children:\n  a: { scenario: a.yaml }\n');
     await expect(loadScenario(path.join(dir, 'a.yaml'))).rejects.toThrow(/b\.yaml:2: subsystem "a": .*a\.yaml contains itself \(through a\.yaml → b\.yaml\)/);
@@ -262,7 +255,7 @@ describe('a subsystem entry that is wrong', () => {
 
 describe('a package of a scenario with subsystems', () => {
   it('holds each subsystem scenario once, verified, and runs as the files do', async () => {
-    const dir = await folder();
+    const dir = newFolder();
     const file = path.join(dir, 'desktops.romhost');
     const packed = await packScenario(DESKTOPS);
     expect(Object.keys(packed.manifest.subsystems!)).toEqual(['left', 'right']);
@@ -284,7 +277,7 @@ describe('a package of a scenario with subsystems', () => {
   });
 
   it('is refused when a subsystem scenario was edited', async () => {
-    const dir = await folder();
+    const dir = newFolder();
     const packed = await packScenario(DESKTOPS);
     const entries = unzipSync(packed.bytes);
     const entry = `scenarios/${packed.manifest.subsystems!['left']!.sha256}.yaml`;
@@ -304,7 +297,7 @@ describe('romhost run with subsystems', () => {
     expect(Object.keys(reports)).toContain('right/layouter/window_layout');
     expect(reports['left/layouter/window_layout']).not.toBe(reports['right/layouter/window_layout']);
 
-    const dir = await folder();
+    const dir = newFolder();
     const counter = path.resolve('components/counter-wat/counter-wat.wasm');
     const inner = (extra: string) => `components: { counter: ${counter} }\nchildren:\n  c: { component: counter, roms: { input: input/in, state: c/state }, reports: [count, state] }\n${extra}`;
     await writeFile(path.join(dir, 'inner.yaml'), inner(''));
