@@ -298,6 +298,7 @@ class RomHost implements Host {
       for (let event = this.#events.shift(); event; event = this.#events.shift()) {
         if (event.event === null) {
           this.#between(event);
+          this.#router.settle();
           continue;
         }
         const step = this.state.step + 1;
@@ -305,6 +306,7 @@ class RomHost implements Host {
           event.run(step);
         } catch (e) {
           this.#router.takeFaults();
+          this.#router.settle();
           event.reject(e);
           continue;
         }
@@ -317,6 +319,7 @@ class RomHost implements Host {
         // Too many warm (this step woke some): the least recently updated hibernate before the step
         // ends, so that no step ends past max_warm, and what that changes in host/state is routed within it.
         if (this.#scenario && this.#children.coolDown(step, this.#scenario.scenario.limits.max_warm)) this.#drain(step);
+        this.#router.settle();
         this.#setState(stepTaken(this.state));
         const result = { step, faults: this.#router.takeFaults() };
         if (this.durable) this.durable(step).then(() => event.resolve(result), event.reject);
@@ -353,7 +356,10 @@ class RomHost implements Host {
     if (next === previous) return;
     this.#state.next(next);
     if (next.children !== previous.children || next.applied !== previous.applied || next.families !== previous.families) {
-      this.#router.set('host/state', stateReport(next));
+      // Unwatched, it is computed once read or once the event is over: a wake and the cool-down
+      // after it change a family's warm count twice a step, and are the host's hottest path.
+      if (this.#router.watched('host/state')) this.#router.set('host/state', stateReport(next));
+      else this.#router.setLater('host/state', () => stateReport(this.state));
     }
   }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../host/engine/index.js';
+import { Engine, type Component } from '../host/engine/index.js';
 
 const counter = readFileSync('components/counter-wat/counter-wat.wasm');
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b));
@@ -26,7 +26,7 @@ describe('engine', () => {
     expect(b).toBe(a);
     expect(a.imports).toEqual(['romhost:component/report@0.1.0', 'romhost:component/rom@0.1.0']);
     expect(a.exports).toEqual(['update']);
-    expect(engine.stats()).toEqual({ components: 1, compiledModules: 1 }); // the fast path compiles its main module only
+    expect(engine.stats()).toEqual({ components: 1, compiledModules: 1, memories: { made: 0, reused: 0 } }); // the fast path compiles its main module only
   });
 
   it('gives the same reports through the fast path and jco glue', async () => {
@@ -58,6 +58,77 @@ describe('engine', () => {
     roms.set('input', new TextEncoder().encode('hello'));
     instance.update(['input']);
     expect(reports).toEqual([['echo', 'hello']]);
+  });
+});
+
+describe('pooled memory', () => {
+  const snoop = readFileSync('test/fixtures/snoop/snoop.wasm');
+  /** test/fixtures/snoop's report: its memory's pages when the update began, and the bytes of 32768..65535 it found not zero. */
+  const seen = (reports: [string, string][]) => {
+    const bytes = Buffer.from(reports.findLast(([n]) => n === 'seen')![1], 'latin1');
+    return { pages: bytes.readUInt32LE(0), dirty: bytes.readUInt32LE(4) };
+  };
+  function start(engine: Engine, component: Component) {
+    const roms = new Map<string, Uint8Array>();
+    const reports: [string, string][] = [];
+    const instance = engine.instantiate(
+      component,
+      { read: (name) => roms.get(name), submit: (name, content) => reports.push([name, Buffer.from(content).toString('latin1')]) },
+      { fuel: 10_000_000, memoryMib: 256 },
+    );
+    return { roms, reports, instance };
+  }
+
+  it("gives a released instance's memory to the next one, as fresh as a new one", async () => {
+    const engine = new Engine();
+    const component = await engine.load(snoop, 'snoop.wasm');
+    const first = start(engine, component);
+    first.instance.update([]);
+    first.instance.update([]);
+    expect(seen(first.reports)).toEqual({ pages: 1, dirty: 32768 }); // its own writes, seen by itself
+    first.instance.release();
+    expect(() => first.instance.update([])).toThrow('released');
+    for (const round of [1, 2, 3]) {
+      const next = start(engine, component);
+      next.instance.update([]);
+      expect(seen(next.reports), `round ${round}`).toEqual({ pages: 1, dirty: 0 });
+      next.instance.release();
+    }
+    expect(engine.stats().memories).toEqual({ made: 1, reused: 3 });
+  });
+
+  it('reuses the memory of an instance that trapped, and never one that grew', async () => {
+    const engine = new Engine();
+    const component = await engine.load(snoop, 'snoop.wasm');
+    const trapped = start(engine, component);
+    trapped.roms.set('input', new TextEncoder().encode('trap'));
+    expect(() => trapped.instance.update(['input'])).toThrow(WebAssembly.RuntimeError);
+    trapped.instance.release();
+    const grown = start(engine, component);
+    grown.instance.update([]);
+    expect(seen(grown.reports)).toEqual({ pages: 1, dirty: 0 });
+    grown.roms.set('input', new TextEncoder().encode('grow'));
+    grown.instance.update(['input']);
+    grown.instance.update([]);
+    expect(seen(grown.reports)).toEqual({ pages: 2, dirty: 32768 });
+    grown.instance.release();
+    const fresh = start(engine, component);
+    fresh.instance.update([]);
+    expect(seen(fresh.reports)).toEqual({ pages: 1, dirty: 0 });
+    expect(engine.stats().memories).toEqual({ made: 2, reused: 1 });
+  });
+
+  it('is not used on the glue path, nor when modules are not rewritten', async () => {
+    for (const engine of [new Engine({ callPath: 'glue' }), new Engine({ rewrite: false })]) {
+      const component = await engine.load(snoop, 'snoop.wasm');
+      for (let i = 0; i < 2; i++) {
+        const { reports, instance } = start(engine, component);
+        instance.update([]);
+        expect(seen(reports)).toEqual({ pages: 1, dirty: 0 });
+        instance.release();
+      }
+      expect(engine.stats().memories).toEqual({ made: 0, reused: 0 });
+    }
   });
 });
 

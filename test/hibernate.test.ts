@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { windowManager } from '../bench/window-manager.js';
-import type { Host, LifecycleEvent } from '../host/index.js';
+import { Engine, type Host, type LifecycleEvent } from '../host/index.js';
 import { romhost, jsonLines } from './support/cli.js';
 import { COUNTER_CHAIN, started, text } from './support/scenarios.js';
 
@@ -84,6 +84,41 @@ describe('hibernation', () => {
     await h.publish('c2', 'x'); // c3 is now the least recently updated
     expect(['c1', 'c2', 'c3', 'c4'].map((c) => status(h, c))).toEqual(['running', 'running', 'hibernated', 'hibernated']);
     expect(['c1', 'c2', 'c3', 'c4'].map((c) => text(h.read(`${c}/count`)))).toEqual(['1', '1', '1', '0']);
+  });
+
+  it('wakes each child with a memory as fresh as a new one, though it is a memory another child slept on', async () => {
+    // test/fixtures/snoop reports what it finds in memory it never wrote, then writes all over it.
+    const engine = new Engine();
+    const { host: h, faults } = await started(
+      `components: { snoop: test/fixtures/snoop/snoop.wasm }
+limits: { max_warm: 2 }
+children:
+  room/*: { component: snoop, roms: { input: input/room/*/msg }, reports: [seen] }`,
+      { engine },
+    );
+    const seen = (k: number) => {
+      const bytes = Buffer.from(h.read(`room/${k}/seen`)!);
+      return [bytes.readUInt32LE(0), bytes.readUInt32LE(4)];
+    };
+    // With two warm, each of these wakes a child (or starts one), and a step's cool-down then hibernates one.
+    for (const [i, k] of [0, 1, 2, 3, 0, 1, 2, 3].entries()) {
+      await h.publish(`room/${k}/msg`, `x${i}`);
+      expect(seen(k), `room ${k}`).toEqual([1, 0]);
+    }
+    await h.publish('room/3/msg', 'again'); // warm: it sees its own writes, as it would another's
+    expect(seen(3)).toEqual([1, 32768]);
+    await h.publish('room/3/msg', 'grow'); // it grows its memory, which no other child may then be given
+    await h.publish('room/2/msg', 'trap'); // it traps with its memory dirty
+    for (const k of [4, 5, 6, 7, 0, 1]) {
+      await h.publish(`room/${k}/msg`, 'y');
+      expect(seen(k), `room ${k}`).toEqual([1, 0]);
+    }
+    // Its restarts trap again on the same input, until the restart policy gives up.
+    expect(new Set(faults.map((f) => `${f.child} ${f.code}`))).toEqual(new Set(['room/2 trap']));
+    // In use at once: max_warm + 1 (a wake takes one before its step's cool-down gives one back), and
+    // one more while room/2 restarts beside the wakes; one more replaced the memory that grew. Every
+    // other start (17 in all) took a memory given back.
+    expect(engine.stats().memories).toEqual({ made: 5, reused: 12 });
   });
 
   it('refuses a child that is not running, and kill, restart and swap work on a hibernating one', async () => {

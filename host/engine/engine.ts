@@ -6,9 +6,10 @@ import type { EngineCache } from './engine-cache.js';
 import { FastInstance, fastPathMain } from './fast-path.js';
 import { GlueInstance, loadGlue } from './glue-path.js';
 import { MAX_CALL_DEPTH, type InstanceLimits } from './limiter.js';
-import { ModuleCache, sha256 } from './module-cache.js';
+import { MemoryPool } from './memory-pool.js';
+import { ModuleCache, sha256, type CompiledModule } from './module-cache.js';
 import { PreparedCache, type CacheStats } from './prepared-cache.js';
-import { RewriteError, rewriteCore, type RewriteOptions } from './rewrite/index.js';
+import { RewriteError, rewriteCore, type MemoryLimits, type RewriteOptions } from './rewrite/index.js';
 import { splitComponent, type SplitComponent } from './split-component.js';
 import type { ChildImports, Component, ComponentInstance, CoreModuleInfo } from './types.js';
 import { wasmKind } from './wasm-kind.js';
@@ -20,7 +21,7 @@ const PAGE = 64 * 1024;
 
 /** A component's core modules rewritten for one memory cap and compiled: what instances are made from. */
 type Variant =
-  | { readonly path: 'fast'; readonly main: WebAssembly.Module }
+  | { readonly path: 'fast'; readonly main: WebAssembly.Module; readonly pool: MemoryPool | undefined }
   | {
       readonly path: 'glue';
       readonly modules: ReadonlyMap<string, WebAssembly.Module>;
@@ -69,6 +70,11 @@ export interface EngineStats {
   readonly components: number;
   /** Core modules compiled, by distinct hash and memory cap: shared by every component and instance that has them. */
   readonly compiledModules: number;
+  /**
+   * The memories of fast-path instances (README.md, "Pooled memory"): made new, and taken again
+   * from the pool, zeroed, after an instance that had one was stopped or hibernated.
+   */
+  readonly memories: { readonly made: number; readonly reused: number };
 }
 
 /**
@@ -79,6 +85,8 @@ export interface EngineStats {
 export class Engine {
   readonly #options: EngineOptions;
   readonly #modules = new ModuleCache();
+  /** Memories for fast instances to take and give back, by their limits: any module importing that type may have one. */
+  readonly #pools = new Map<string, MemoryPool>();
   readonly #components = new Map<string, Promise<Loaded>>();
   readonly #loaded = new WeakMap<Component, Loaded>();
   readonly #cache: PreparedCache | undefined;
@@ -113,12 +121,14 @@ export class Engine {
     const variant = loaded?.ready.get(this.#capKey(limits.memoryMib));
     if (!variant) throw new TypeError(`component ${component.label} was not loaded by this engine for ${limits.memoryMib} MiB`);
     return variant.path === 'fast'
-      ? new FastInstance(variant.main, imports, limits)
+      ? new FastInstance(variant.main, imports, limits, variant.pool)
       : new GlueInstance(variant.instantiate, variant.modules, imports, limits);
   }
 
   stats(): EngineStats {
-    return { components: this.#components.size, compiledModules: this.#modules.size };
+    const pools = [...this.#pools.values()];
+    const memories = { made: sum(pools.map((p) => p.made)), reused: sum(pools.map((p) => p.reused)) };
+    return { components: this.#components.size, compiledModules: this.#modules.size, memories };
   }
 
   /** How the persistent cache served this engine, or undefined when it has none. */
@@ -179,18 +189,30 @@ export class Engine {
   async #prepare(loaded: Loaded, capMib: number): Promise<Variant> {
     const { component } = loaded;
     const needed = component.coreModules.filter((m) => component.fastMain === undefined || m.name === component.fastMain);
-    const compiled = new Map<string, WebAssembly.Module>();
+    const compiled = new Map<string, CompiledModule>();
     for (const info of needed) {
       compiled.set(info.name, await this.#modules.compile(`${info.hash}/${capMib}`, () => this.#coreBytes(loaded, info, capMib)));
     }
-    if (component.fastMain !== undefined) return { path: 'fast', main: compiled.get(component.fastMain)! };
+    if (component.fastMain !== undefined) {
+      const { module, memory } = compiled.get(component.fastMain)!;
+      return { path: 'fast', main: module, pool: memory && this.#pool(memory) };
+    }
     if (loaded.glue === undefined) throw new Error(`component ${component.label} is on the glue path without glue`);
-    return { path: 'glue', modules: compiled, instantiate: await loadGlue(loaded.glue) };
+    const modules = new Map([...compiled].map(([name, c]) => [name, c.module]));
+    return { path: 'glue', modules, instantiate: await loadGlue(loaded.glue) };
+  }
+
+  #pool(limits: MemoryLimits): MemoryPool {
+    const key = `${limits.initial}/${limits.maximum}`;
+    let pool = this.#pools.get(key);
+    if (!pool) this.#pools.set(key, (pool = new MemoryPool(limits)));
+    return pool;
   }
 
   /** A core module's bytes as they are compiled: from the cache, else rewritten (and cached). */
   async #coreBytes(loaded: Loaded, info: CoreModuleInfo, capMib: number): Promise<Uint8Array> {
-    const options = this.#rewriteOptions(capMib);
+    // The fast path gives its main module a memory from a pool; jco's glue instantiates modules its own way.
+    const options = this.#rewriteOptions(capMib, info.name === loaded.component.fastMain);
     // The key holds every option the rewrite was given (and the cache key the rewrite's code).
     const settings = options === undefined ? 'as-is' : JSON.stringify(options);
     const cached = await this.#cache?.module(info.hash, settings);
@@ -202,9 +224,9 @@ export class Engine {
   }
 
   /** What the rewrite is told for a memory cap; undefined when the engine does not rewrite. */
-  #rewriteOptions(capMib: number): RewriteOptions | undefined {
+  #rewriteOptions(capMib: number, importMemory: boolean): RewriteOptions | undefined {
     if (this.#options.rewrite === false) return undefined;
-    return { fuel: true, maxCallDepth: MAX_CALL_DEPTH, maxMemoryPages: (capMib * 1024 * 1024) / PAGE };
+    return { fuel: true, maxCallDepth: MAX_CALL_DEPTH, maxMemoryPages: (capMib * 1024 * 1024) / PAGE, ...(importMemory && { importMemory }) };
   }
 
   #capKey(memoryMib: number): number {
@@ -228,6 +250,8 @@ function fromRecord(record: ComponentRecord, hash: string, label: string, split:
 function split(bytes: Uint8Array, label: string): Promise<SplitComponent> {
   return splitComponent(bytes).catch((e: unknown) => fail('invalid-component', { file: label, reason: firstLine(e) }, e));
 }
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 function once<T>(f: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;

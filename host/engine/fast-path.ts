@@ -1,4 +1,6 @@
 import { Limiter, type InstanceLimits } from './limiter.js';
+import type { MemoryPool } from './memory-pool.js';
+import { MEMORY_IMPORT } from './rewrite/index.js';
 import type { ChildImports, ComponentInstance } from './types.js';
 import { utf8 as encodeUtf8 } from '../utf8.js';
 
@@ -50,12 +52,25 @@ interface Exports {
   _initialize?(): void;
 }
 
+/** The exports of a released instance: every call throws. */
+const RELEASED: Exports = {
+  memory: new WebAssembly.Memory({ initial: 0, maximum: 0 }),
+  cabi_realloc: released,
+  update: released,
+};
+
+function released(): never {
+  throw new TypeError('this instance was released: it is never called again');
+}
+
 /**
  * An instance called directly: the host lowers `update`'s arguments into the guest's memory and
  * lifts `read` and `submit` out of it, per the canonical ABI of this one world (wit/ABI.md).
  */
 export class FastInstance implements ComponentInstance {
-  readonly #exports: Exports;
+  #exports: Exports;
+  /** Where its memory goes back once it is released; undefined when the module defines its own. */
+  readonly #pool: MemoryPool | undefined;
   readonly #limiter: Limiter;
   #bytes = new Uint8Array(0);
   #view = new DataView(new ArrayBuffer(0));
@@ -64,10 +79,12 @@ export class FastInstance implements ComponentInstance {
   /** Names the guest passed lately, decoded (see #string). */
   readonly #names: { bytes: Uint8Array; text: string }[] = [];
 
-  constructor(module: WebAssembly.Module, imports: ChildImports, limits: InstanceLimits) {
+  constructor(module: WebAssembly.Module, imports: ChildImports, limits: InstanceLimits, pool?: MemoryPool) {
     this.#limiter = new Limiter(limits);
+    this.#pool = pool;
     // wasm hands i32s to JS as signed numbers: `>>> 0` reads them as the u32 addresses they are.
     const instance = this.#limiter.run(() => new WebAssembly.Instance(module, {
+      ...(pool && { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: pool.take() } }),
       [ROM]: {
         read: (namePtr: number, nameLen: number, retPtr: number) =>
           this.#read(imports, namePtr >>> 0, nameLen >>> 0, retPtr >>> 0),
@@ -84,6 +101,17 @@ export class FastInstance implements ComponentInstance {
       this.#limiter.arm();
       this.#limiter.run(() => initialize());
     }
+  }
+
+  /**
+   * Never to be called again: its memory goes back to the pool, for another instance once zeroed.
+   * Any later update throws rather than touch a memory that may be another's.
+   */
+  release(): void {
+    const memory = this.#exports.memory;
+    this.#exports = RELEASED;
+    this.#bytes = new Uint8Array(0);
+    if (this.#pool && memory !== RELEASED.memory) this.#pool.give(memory);
   }
 
   /** One update under the limits: its lowering, the call and post-return share one fuel budget. */

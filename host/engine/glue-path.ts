@@ -42,6 +42,9 @@ export class GlueInstance implements ComponentInstance {
     this.#update = (changed) => exports.update(changed);
   }
 
+  /** jco's glue keeps its core instances to itself: the collector has them. */
+  release(): void {}
+
   update(changed: readonly string[]): void {
     this.#limiter.arm();
     this.#limiter.run(() => this.#update([...changed]));

@@ -10,6 +10,8 @@ export interface ChildImports {
 export interface ComponentInstance {
   /** Runs the component's `update` export. A trap or a throwing import propagates as an exception. */
   update(changed: readonly string[]): void;
+  /** Drops it for good, once its caller will never call it again: what it holds may serve others. */
+  release(): void;
 }
 
 /** How calls reach the component: the host's own lifting (fast) or jco's generated glue. */

@@ -56,6 +56,7 @@ export class Child {
 
   /** A fresh instance; its first update is the caller's to queue. */
   start(): void {
+    this.#drop();
     this.#hibernated = false;
     try {
       this.#instance = this.engine.instantiate(
@@ -70,14 +71,20 @@ export class Child {
   }
 
   stop(): void {
-    this.#instance = undefined;
+    this.#drop();
     this.#hibernated = false;
   }
 
   /** Drops the instance; nothing else is needed, since all it knows is in its ROMs. */
   hibernate(): void {
-    this.#instance = undefined;
+    this.#drop();
     this.#hibernated = true;
+  }
+
+  /** The only reference to an instance is here: once dropped, it is released for its memory to serve another. */
+  #drop(): void {
+    this.#instance?.release();
+    this.#instance = undefined;
   }
 
   update(changed: string[]): Submitted[] {

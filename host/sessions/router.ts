@@ -102,6 +102,8 @@ export class Router {
   placement: Placement | undefined;
   /** Updates run so far, every child's: the stamp of each child's last update, by which the least recently updated hibernate first. */
   #updates = 0;
+  /** A value to compute when it is read or settled, whichever comes first (`setLater`). */
+  #later: { readonly source: string; readonly compute: () => Uint8Array } | undefined;
 
   readonly reports$ = this.#reports.asObservable();
   readonly faults$ = this.#faults.asObservable();
@@ -131,10 +133,13 @@ export class Router {
   }
 
   set table(table: RouteTable) {
+    // A value left for later is set under the routes it was left under: the new ones may watch it.
+    this.settle();
     this.#table = table;
   }
 
   value(source: string): Uint8Array | undefined {
+    if (this.#later !== undefined && source === this.#later.source) this.settle();
     const value = this.#values.get(source);
     if (value !== undefined || this.#cold.size === 0) return value;
     const member = this.#coldOwner(source);
@@ -143,12 +148,14 @@ export class Router {
 
   /** Every source with a value, in no particular order: for a scan that orders nothing (families.ts). */
   *sources(): IterableIterator<string> {
+    this.settle();
     yield* this.#values.keys();
     for (const [source] of this.#cold.entries()) yield source;
   }
 
   /** Every source with a value, sorted by key. */
   values(): [string, Uint8Array][] {
+    this.settle();
     return [...this.#values, ...this.#cold.entries()].sort(([a], [b]) => compareCodeUnits(a, b));
   }
 
@@ -200,8 +207,35 @@ export class Router {
     return family !== undefined && this.#table.families.has(family) ? family : undefined;
   }
 
+  /**
+   * Whether a change of `source` is seen as it happens: a child routes it, or values$ is heard.
+   * When not, it may be set later (`setLater`).
+   */
+  watched(source: string): boolean {
+    return this.#changes.observed || this.#table.subscribers.has(source) || this.#table.patterns.some((p) => matchPattern(p.pattern, source) !== undefined);
+  }
+
+  /**
+   * Sets `source` to what `compute` gives once it is read or settled, whichever comes first: for a
+   * value nothing watches (`watched`) that may change many times in a step, host/state on the wake
+   * and cool-down of family members, computed once. Every read sees it as if it had been set now.
+   */
+  setLater(source: string, compute: () => Uint8Array): void {
+    if (this.#later !== undefined && this.#later.source !== source) this.settle();
+    this.#later = { source, compute };
+  }
+
+  /** Sets the value `setLater` left to compute, if any: at the end of each event at the latest (host.ts). */
+  settle(): void {
+    const later = this.#later;
+    if (later === undefined) return;
+    this.#later = undefined;
+    this.set(later.source, later.compute());
+  }
+
   /** Sets a source's value; a value byte-equal to the current one is no change and wakes nobody. */
   set(source: string, content: Uint8Array): boolean {
+    if (this.#later !== undefined && source === this.#later.source) this.#later = undefined;
     this.#thawOwner(source);
     const current = this.#values.get(source);
     if (current !== undefined && equalBytes(current, content)) return false;

@@ -6,6 +6,7 @@ import { meterFuel } from './fuel.js';
 import { freshGlobalName } from './functions.js';
 import { capMemorySection, definesMemory } from './memory-cap.js';
 import { flagFailedGrows } from './memory-grow.js';
+import { importMemory } from './memory-import.js';
 import { DEPTH_GLOBAL, FUEL_GLOBAL, GROW_FAILED_GLOBAL, START_EXPORT } from './names.js';
 import { featureMask, readModule, validate } from './read-module.js';
 import { refuse } from './rewrite-error.js';
@@ -32,6 +33,13 @@ export interface RewriteOptions {
    * set to 1 by every `memory.grow` that returns -1, for the host to tell a trap at the cap.
    */
   readonly maxMemoryPages?: number;
+  /**
+   * Turn the one memory the module defines (after the cap) into an import of `romhost` `memory`
+   * with the same limits, for the host to give each instance a zeroed memory from a pool
+   * (README.md, "Pooled memory"). A module with more memories, an imported one or imports other
+   * than functions keeps its memory: `importedMemoryLimits` on the result tells which it was.
+   */
+  readonly importMemory?: boolean;
 }
 
 /** Above this V8 refuses a memory anyway (4 GiB). */
@@ -70,9 +78,10 @@ export async function rewriteCore(bytes: Uint8Array, options: RewriteOptions): P
       return undefined;
     });
   }
-  if (out === bytes) return bytes.slice();
-  if (instrumented) validate(out, (reason) => refuse('internal', { reason }));
-  return out;
+  const imported = options.importMemory === true ? importMemory(out) : out;
+  if (imported === bytes) return bytes.slice();
+  if (instrumented || imported !== out) validate(imported, (reason) => refuse('internal', { reason }));
+  return imported;
 }
 
 /** The exports the rewrite adds with these options: a module that has one already is refused. */

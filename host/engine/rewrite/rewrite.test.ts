@@ -9,6 +9,8 @@ import {
   FUEL_GLOBAL,
   fuelLeft,
   GROW_FAILED_GLOBAL,
+  importedMemoryLimits,
+  MEMORY_IMPORT,
   resetCounters,
   rewriteCore,
   RewriteError,
@@ -235,6 +237,50 @@ describe('memory cap', () => {
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: { memory } });
     // Nor does it flag their grows: the cap is not theirs.
     expect(exports[GROW_FAILED_GLOBAL]).toBeUndefined();
+  });
+});
+
+describe('pooled memory (importMemory)', () => {
+  const MODULE = (imports: string, limits: string) => `(module ${imports}
+    (memory (export "memory") ${limits})
+    (data (i32.const 100) "kept")
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
+  const IMPORTS = `(import "host" "f" (func)) (import "host" "g" (func (param i32)))`;
+  const module = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+
+  it('turns the one memory a module defines into an import of the same limits, after the cap', async () => {
+    for (const imports of [IMPORTS, '']) {
+      const bytes = await rewriteCore(await parse(MODULE(imports, '1')), { ...METERED, maxMemoryPages: 4, importMemory: true });
+      expect(importedMemoryLimits(bytes)).toEqual({ initial: 1, maximum: 4 });
+      expect(WebAssembly.Module.imports(module(bytes)).filter((i) => i.kind === 'memory')).toEqual([{ ...MEMORY_IMPORT, kind: 'memory' }]);
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 });
+      const host = { f: () => {}, g: () => {} };
+      const { exports } = new WebAssembly.Instance(module(bytes), { host, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } });
+      // The data segments land in the given memory, the module exports it, and its grows are capped and flagged.
+      expect(exports['memory']).toBe(memory);
+      expect(new TextDecoder().decode(new Uint8Array(memory.buffer, 100, 4))).toBe('kept');
+      resetCounters(exports, 1_000_000n);
+      expect(call(exports, 'grow', 3)).toBe(1);
+      expect(call(exports, 'grow', 1)).toBe(-1);
+      expect((exports[GROW_FAILED_GLOBAL] as WebAssembly.Global).value).toBe(1);
+    }
+  });
+
+  it('keeps a declared maximum without a cap, and leaves any module it cannot change as it was', async () => {
+    const declared = await rewriteCore(await parse(MODULE(IMPORTS, '1 2')), { fuel: false, importMemory: true });
+    expect(importedMemoryLimits(declared)).toEqual({ initial: 1, maximum: 2 });
+    const kept = [
+      MODULE(IMPORTS, '1'), // no maximum, no cap: a pool needs one
+      MODULE('(import "host" "x" (global i32))', '1 2'), // imports other than functions
+      MODULE('', '1 2 shared'),
+      `(module (import "m" "memory" (memory 1 2)))`,
+      `(module (func (export "f")))`,
+    ];
+    for (const wat of kept) {
+      const bytes = await rewriteCore(await parse(wat), { fuel: false, importMemory: true });
+      expect(importedMemoryLimits(bytes), wat).toBeUndefined();
+      expect(bytes, wat).toEqual(await rewriteCore(await parse(wat), { fuel: false }));
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * binaryen's own setters would do it at a cost (its `setMemory` deletes the data segments).
  */
 
-export const SECTION = { memory: 5, export: 7, start: 8 } as const;
+export const SECTION = { type: 1, import: 2, memory: 5, export: 7, start: 8 } as const;
 
 /** Reads an unsigned LEB128 of up to 32 bits at `offset`: its value and the offset after it. */
 export function readU32(bytes: Uint8Array, offset: number): [value: number, next: number] {
@@ -66,8 +66,15 @@ export function exportNames(bytes: Uint8Array): string[] {
   return names;
 }
 
+export interface Section {
+  readonly id: number;
+  /** Its bytes from the id on. */
+  readonly section: Uint8Array;
+  readonly payload: Uint8Array;
+}
+
 /** Each section: its id, its bytes from the id on, and its payload. */
-function* sections(bytes: Uint8Array): Generator<{ id: number; section: Uint8Array; payload: Uint8Array }> {
+export function* sections(bytes: Uint8Array): Generator<Section> {
   let offset = 8;
   while (offset < bytes.length) {
     const id = bytes[offset]!;
@@ -79,7 +86,7 @@ function* sections(bytes: Uint8Array): Generator<{ id: number; section: Uint8Arr
   }
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const part of parts) {
