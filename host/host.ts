@@ -9,7 +9,7 @@ import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
 import { childChanges, familyOf, isSource, parseSource, replaceSubsystem, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type Placement } from './sessions/index.js';
-import { EMPTY_STATE, scenarioApplied, stateReport, stepTaken, type Fault, type HostState } from './state/index.js';
+import { EMPTY_STATE, scenarioApplied, stateReporter, stepTaken, type Fault, type HostState } from './state/index.js';
 import type { ComponentSource, Event, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host-api.js';
 
 export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host-api.js';
@@ -43,6 +43,7 @@ class RomHost implements Host {
   readonly #accepted = new Subject<HostEvent>();
   /** As the router's: replaced, never changed in place. */
   #taps: readonly HostTap[] = [];
+  readonly #stateReport = stateReporter();
   readonly #restartBeforeUpdate: HostOptions['restartBeforeUpdate'];
   /** The scenario as applied, with the hash of each child's component as the scenario names it, and of each component by name. */
   #scenario: { scenario: Scenario; placed: PlacedChild[]; components: Readonly<Record<string, string>> } | undefined;
@@ -358,8 +359,8 @@ class RomHost implements Host {
     if (next.children !== previous.children || next.applied !== previous.applied || next.families !== previous.families) {
       // Unwatched, it is computed once read or once the event is over: a wake and the cool-down
       // after it change a family's warm count twice a step, and are the host's hottest path.
-      if (this.#router.watched('host/state')) this.#router.set('host/state', stateReport(next));
-      else this.#router.setLater('host/state', () => stateReport(this.state));
+      if (this.#router.watched('host/state')) this.#router.set('host/state', this.#stateReport(next));
+      else this.#router.setLater('host/state', () => this.#stateReport(this.state));
     }
   }
 

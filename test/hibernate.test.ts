@@ -118,7 +118,26 @@ children:
     // In use at once: max_warm + 1 (a wake takes one before its step's cool-down gives one back), and
     // one more while room/2 restarts beside the wakes; one more replaced the memory that grew. Every
     // other start (17 in all) took a memory given back.
-    expect(engine.stats().memories).toEqual({ made: 5, reused: 12 });
+    expect(engine.stats().instances).toEqual({ made: 5, reused: 12 });
+  });
+
+  it('wakes each child on an instance as new, its globals reset, though another child ran on it', async () => {
+    // test/fixtures/counter-cached counts in a wasm global it trusts over its state ROM: a fresh
+    // instance counts from 0 again, and so must one that another member ran on.
+    const engine = new Engine();
+    const { host: h } = await started(
+      `components: { cached: test/fixtures/counter-cached/counter-cached.wasm }
+limits: { max_warm: 1 }
+children:
+  room/*: { component: cached, roms: { input: input/room/*/msg, state: room/*/state }, reports: [count, state] }`,
+      { engine },
+    );
+    const count = async (room: string, input: string) => (await h.publish(`room/${room}/msg`, input), text(h.read(`room/${room}/count`)));
+    expect([await count('a', 'x1'), await count('a', 'x2')]).toEqual(['1', '2']); // warm: the cache counts on
+    expect(await count('b', 'y1')).toBe('1'); // a new instance; a hibernates, its instance goes back
+    expect(await count('a', 'x3')).toBe('1'); // woken on a's old instance, made new: the cache is 0 again
+    expect(await count('b', 'y2')).toBe('1'); // and b on its own
+    expect(engine.stats().instances.reused).toBe(2);
   });
 
   it('refuses a child that is not running, and kill, restart and swap work on a hibernating one', async () => {

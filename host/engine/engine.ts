@@ -3,6 +3,7 @@ import { defaultCacheDir } from './cache-location.js';
 import type { ComponentRecord } from './component-record.js';
 import { DirectoryCache } from './directory-cache.js';
 import type { EngineCache } from './engine-cache.js';
+import { CorePool } from './core-pool.js';
 import { FastInstance, fastPathMain } from './fast-path.js';
 import { GlueInstance, loadGlue } from './glue-path.js';
 import { MAX_CALL_DEPTH, type InstanceLimits } from './limiter.js';
@@ -21,7 +22,7 @@ const PAGE = 64 * 1024;
 
 /** A component's core modules rewritten for one memory cap and compiled: what instances are made from. */
 type Variant =
-  | { readonly path: 'fast'; readonly main: WebAssembly.Module; readonly pool: MemoryPool | undefined }
+  | { readonly path: 'fast'; readonly cores: CorePool }
   | {
       readonly path: 'glue';
       readonly modules: ReadonlyMap<string, WebAssembly.Module>;
@@ -71,6 +72,11 @@ export interface EngineStats {
   /** Core modules compiled, by distinct hash and memory cap: shared by every component and instance that has them. */
   readonly compiledModules: number;
   /**
+   * The core instances of fast-path children (README.md, "Reusable instances"): made by V8, and
+   * taken again, made new, after a child that had one stopped or hibernated.
+   */
+  readonly instances: { readonly made: number; readonly reused: number };
+  /**
    * The memories of fast-path instances (README.md, "Pooled memory"): made new, and taken again
    * from the pool, zeroed, after an instance that had one was stopped or hibernated.
    */
@@ -87,6 +93,8 @@ export class Engine {
   readonly #modules = new ModuleCache();
   /** Memories for fast instances to take and give back, by their limits: any module importing that type may have one. */
   readonly #pools = new Map<string, MemoryPool>();
+  /** Every fast variant's cores, for the stats. */
+  readonly #cores: CorePool[] = [];
   readonly #components = new Map<string, Promise<Loaded>>();
   readonly #loaded = new WeakMap<Component, Loaded>();
   readonly #cache: PreparedCache | undefined;
@@ -120,15 +128,14 @@ export class Engine {
     const loaded = this.#loaded.get(component);
     const variant = loaded?.ready.get(this.#capKey(limits.memoryMib));
     if (!variant) throw new TypeError(`component ${component.label} was not loaded by this engine for ${limits.memoryMib} MiB`);
-    return variant.path === 'fast'
-      ? new FastInstance(variant.main, imports, limits, variant.pool)
-      : new GlueInstance(variant.instantiate, variant.modules, imports, limits);
+    if (variant.path === 'glue') return new GlueInstance(variant.instantiate, variant.modules, imports, limits);
+    const { cores } = variant;
+    return new FastInstance(cores.take(), imports, limits, cores.give);
   }
 
   stats(): EngineStats {
-    const pools = [...this.#pools.values()];
-    const memories = { made: sum(pools.map((p) => p.made)), reused: sum(pools.map((p) => p.reused)) };
-    return { components: this.#components.size, compiledModules: this.#modules.size, memories };
+    const counts = (pools: readonly { made: number; reused: number }[]) => ({ made: sum(pools.map((p) => p.made)), reused: sum(pools.map((p) => p.reused)) });
+    return { components: this.#components.size, compiledModules: this.#modules.size, instances: counts(this.#cores), memories: counts([...this.#pools.values()]) };
   }
 
   /** How the persistent cache served this engine, or undefined when it has none. */
@@ -195,7 +202,9 @@ export class Engine {
     }
     if (component.fastMain !== undefined) {
       const { module, memory } = compiled.get(component.fastMain)!;
-      return { path: 'fast', main: module, pool: memory && this.#pool(memory) };
+      const cores = new CorePool(module, memory && this.#pool(memory));
+      this.#cores.push(cores);
+      return { path: 'fast', cores };
     }
     if (loaded.glue === undefined) throw new Error(`component ${component.label} is on the glue path without glue`);
     const modules = new Map([...compiled].map(([name, c]) => [name, c.module]));
@@ -211,7 +220,7 @@ export class Engine {
 
   /** A core module's bytes as they are compiled: from the cache, else rewritten (and cached). */
   async #coreBytes(loaded: Loaded, info: CoreModuleInfo, capMib: number): Promise<Uint8Array> {
-    // The fast path gives its main module a memory from a pool; jco's glue instantiates modules its own way.
+    // The fast path pools its main module's memories and instances; jco's glue instantiates modules its own way.
     const options = this.#rewriteOptions(capMib, info.name === loaded.component.fastMain);
     // The key holds every option the rewrite was given (and the cache key the rewrite's code).
     const settings = options === undefined ? 'as-is' : JSON.stringify(options);
@@ -224,9 +233,14 @@ export class Engine {
   }
 
   /** What the rewrite is told for a memory cap; undefined when the engine does not rewrite. */
-  #rewriteOptions(capMib: number, importMemory: boolean): RewriteOptions | undefined {
+  #rewriteOptions(capMib: number, fastMain: boolean): RewriteOptions | undefined {
     if (this.#options.rewrite === false) return undefined;
-    return { fuel: true, maxCallDepth: MAX_CALL_DEPTH, maxMemoryPages: (capMib * 1024 * 1024) / PAGE, ...(importMemory && { importMemory }) };
+    return {
+      fuel: true,
+      maxCallDepth: MAX_CALL_DEPTH,
+      maxMemoryPages: (capMib * 1024 * 1024) / PAGE,
+      ...(fastMain && { importMemory: true, resettable: true }),
+    };
   }
 
   #capKey(memoryMib: number): number {

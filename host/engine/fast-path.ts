@@ -1,6 +1,5 @@
 import { Limiter, type InstanceLimits } from './limiter.js';
-import type { MemoryPool } from './memory-pool.js';
-import { MEMORY_IMPORT } from './rewrite/index.js';
+import { MEMORY_IMPORT, RESET_EXPORT } from './rewrite/index.js';
 import type { ChildImports, ComponentInstance } from './types.js';
 import { utf8 as encodeUtf8 } from '../utf8.js';
 
@@ -50,13 +49,13 @@ interface Exports {
   update(listPtr: number, listLen: number): void;
   cabi_post_update?(): void;
   _initialize?(): void;
+  [RESET_EXPORT]?(): void;
 }
 
-/** The exports of a released instance: every call throws. */
-const RELEASED: Exports = {
-  memory: new WebAssembly.Memory({ initial: 0, maximum: 0 }),
-  cabi_realloc: released,
-  update: released,
+/** Where a core's calls out go: the child that runs on it, none while it waits in a pool. */
+const UNOWNED: ChildImports = {
+  read: released,
+  submit: released,
 };
 
 function released(): never {
@@ -64,68 +63,47 @@ function released(): never {
 }
 
 /**
- * An instance called directly: the host lowers `update`'s arguments into the guest's memory and
- * lifts `read` and `submit` out of it, per the canonical ABI of this one world (wit/ABI.md).
+ * A core instance of a fast-path main module and the host's side of its ABI: it lowers `update`'s
+ * arguments into the guest's memory and lifts `read` and `submit` out of it, per the canonical ABI
+ * of this one world (wit/ABI.md), for whichever child owns it now. A child's FastInstance runs on
+ * one; once released, a core whose module can be made new again (`romhost_reset`) serves the next
+ * (core-pool.ts).
  */
-export class FastInstance implements ComponentInstance {
-  #exports: Exports;
-  /** Where its memory goes back once it is released; undefined when the module defines its own. */
-  readonly #pool: MemoryPool | undefined;
-  readonly #limiter: Limiter;
+export class FastCore {
+  readonly instance: WebAssembly.Instance;
+  readonly exports: Exports;
+  /** The child whose ROMs `read` answers and whose reports `submit` takes. */
+  owner: ChildImports = UNOWNED;
   #bytes = new Uint8Array(0);
   #view = new DataView(new ArrayBuffer(0));
-  /** Local ROM names are few and fixed per child: encode each once. */
+  /** Local ROM names are few and fixed per child, and the same for a family's members: encode each once. */
   readonly #encoded = new Map<string, Uint8Array>();
   /** Names the guest passed lately, decoded (see #string). */
   readonly #names: { bytes: Uint8Array; text: string }[] = [];
 
-  constructor(module: WebAssembly.Module, imports: ChildImports, limits: InstanceLimits, pool?: MemoryPool) {
-    this.#limiter = new Limiter(limits);
-    this.#pool = pool;
+  /** `memory`: the one the module imports (rewrite's `importMemory`), or none when it defines its own. */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory | undefined) {
     // wasm hands i32s to JS as signed numbers: `>>> 0` reads them as the u32 addresses they are.
-    const instance = this.#limiter.run(() => new WebAssembly.Instance(module, {
-      ...(pool && { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: pool.take() } }),
+    this.instance = new WebAssembly.Instance(module, {
+      ...(memory && { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } }),
       [ROM]: {
-        read: (namePtr: number, nameLen: number, retPtr: number) =>
-          this.#read(imports, namePtr >>> 0, nameLen >>> 0, retPtr >>> 0),
+        read: (namePtr: number, nameLen: number, retPtr: number) => this.#read(namePtr >>> 0, nameLen >>> 0, retPtr >>> 0),
       },
       [REPORT]: {
         submit: (namePtr: number, nameLen: number, dataPtr: number, dataLen: number) =>
-          imports.submit(this.#string(namePtr >>> 0, nameLen >>> 0), this.#slice(dataPtr >>> 0, dataLen >>> 0)),
+          this.owner.submit(this.#string(namePtr >>> 0, nameLen >>> 0), this.#slice(dataPtr >>> 0, dataLen >>> 0)),
       },
-    }));
-    this.#limiter.adopt(instance);
-    this.#exports = instance.exports as unknown as Exports;
-    const initialize = this.#exports._initialize;
-    if (initialize) {
-      this.#limiter.arm();
-      this.#limiter.run(() => initialize());
-    }
+    });
+    this.exports = this.instance.exports as unknown as Exports;
   }
 
-  /**
-   * Never to be called again: its memory goes back to the pool, for another instance once zeroed.
-   * Any later update throws rather than touch a memory that may be another's.
-   */
-  release(): void {
-    const memory = this.#exports.memory;
-    this.#exports = RELEASED;
-    this.#bytes = new Uint8Array(0);
-    if (this.#pool && memory !== RELEASED.memory) this.#pool.give(memory);
+  get memory(): WebAssembly.Memory {
+    return this.exports.memory;
   }
 
-  /** One update under the limits: its lowering, the call and post-return share one fuel budget. */
+  /** One call of `update` with `changed` as its list of strings, and its post-return. */
   update(changed: readonly string[]): void {
-    this.#limiter.arm();
-    try {
-      this.#update(changed);
-    } catch (e) {
-      throw this.#limiter.classify(e);
-    }
-  }
-
-  #update(changed: readonly string[]): void {
-    const e = this.#exports;
+    const e = this.exports;
     // Canonical order: the list buffer first, then each string.
     const list = e.cabi_realloc(0, 0, 4, changed.length * 8) >>> 0;
     for (let i = 0; i < changed.length; i++) {
@@ -142,13 +120,13 @@ export class FastInstance implements ComponentInstance {
     e.cabi_post_update?.();
   }
 
-  #read(imports: ChildImports, namePtr: number, nameLen: number, retPtr: number): void {
-    const value = imports.read(this.#string(namePtr, nameLen));
+  #read(namePtr: number, nameLen: number, retPtr: number): void {
+    const value = this.owner.read(this.#string(namePtr, nameLen));
     if (value === undefined) {
       this.#memory(retPtr, 12)[retPtr] = 0;
       return;
     }
-    const ptr = this.#exports.cabi_realloc(0, 0, 1, value.length) >>> 0;
+    const ptr = this.exports.cabi_realloc(0, 0, 1, value.length) >>> 0;
     this.#memory(ptr, value.length).set(value, ptr);
     this.#memory(retPtr, 12)[retPtr] = 1;
     this.#view.setUint32(retPtr + 4, ptr, true);
@@ -184,7 +162,7 @@ export class FastInstance implements ComponentInstance {
   #memory(ptr: number, len: number): Uint8Array {
     const known = this.#bytes.length;
     if (ptr + len <= known && known !== 0) return this.#bytes;
-    const buffer = this.#exports.memory.buffer;
+    const buffer = this.exports.memory.buffer;
     if (this.#bytes.buffer !== buffer) {
       this.#bytes = new Uint8Array(buffer);
       this.#view = new DataView(buffer);
@@ -193,5 +171,54 @@ export class FastInstance implements ComponentInstance {
       throw new WebAssembly.RuntimeError(`out of bounds: ${len} bytes at ${ptr}, memory is ${this.#bytes.length} bytes`);
     }
     return this.#bytes;
+  }
+}
+
+/**
+ * A child's instance on the fast path: a core it owns until it is released, run under the child's
+ * limits. A new core or one made new again, it starts the same: the start function and
+ * `_initialize`, metered.
+ */
+export class FastInstance implements ComponentInstance {
+  #core: FastCore | undefined;
+  readonly #limiter: Limiter;
+  /** Takes the core back once this instance is released. */
+  readonly #giveBack: (core: FastCore) => void;
+
+  constructor(core: FastCore, imports: ChildImports, limits: InstanceLimits, giveBack: (core: FastCore) => void) {
+    this.#limiter = new Limiter(limits);
+    this.#giveBack = giveBack;
+    this.#core = core;
+    core.owner = imports;
+    this.#limiter.adopt(core.instance);
+    const initialize = core.exports._initialize;
+    if (initialize) {
+      this.#limiter.arm();
+      this.#limiter.run(() => initialize());
+    }
+  }
+
+  /**
+   * Never to be called again: its core goes back, for another child once made new. Any later
+   * update throws rather than touch a memory that may be another's.
+   */
+  release(): void {
+    const core = this.#core;
+    if (core === undefined) return;
+    this.#core = undefined;
+    core.owner = UNOWNED;
+    this.#giveBack(core);
+  }
+
+  /** One update under the limits: its lowering, the call and post-return share one fuel budget. */
+  update(changed: readonly string[]): void {
+    const core = this.#core;
+    if (core === undefined) released();
+    this.#limiter.arm();
+    try {
+      core.update(changed);
+    } catch (e) {
+      throw this.#limiter.classify(e);
+    }
   }
 }

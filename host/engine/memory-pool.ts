@@ -12,11 +12,21 @@ const KEEP_BYTES = 64 * 1024 * 1024;
 const ZERO_MEMORY = 'AGFzbQEAAAABBAFgAAACEwEHcm9taG9zdAZtZW1vcnkCAAADAgEABwgBBHplcm8AAAp3AXUBA38/AEEQdCECAkADQCAAIAJPDQEgACEBAkADQCAB/QAEACAB/QAEEP1QIAH9AAQgIAH9AAQw/VD9UP1TDQEgAUHAAGohASABIABBgCBqSQ0ACyAAQYAgaiEADAELIABBAEGAIPwLACAAQYAgaiEADAALCwsAOARuYW1lAhIBAAMABHBhZ2UBAmF0AgNlbmQDHQEABAAEZG9uZQEFcGFnZXMCBWRpcnR5AwRzY2Fu';
 let zeroModule: WebAssembly.Module | undefined;
 
-/** A function that zeroes `memory`: one small instance per memory, made the first time it is given back. */
-function zeroer(memory: WebAssembly.Memory): () => void {
-  zeroModule ??= new WebAssembly.Module(Buffer.from(ZERO_MEMORY, 'base64'));
-  const instance = new WebAssembly.Instance(zeroModule, { romhost: { memory } });
-  return instance.exports['zero'] as () => void;
+/** Each memory's cleaner, made the first time it is zeroed: a memory is given back again and again. */
+const zeroers = new WeakMap<WebAssembly.Memory, () => void>();
+
+/**
+ * Zeroes `memory`, writing only the 4 KiB pages that are not zero already: a page its instance
+ * never touched stays unbacked. One small instance per memory does it, made the first time.
+ */
+export function zeroMemory(memory: WebAssembly.Memory): void {
+  let zero = zeroers.get(memory);
+  if (zero === undefined) {
+    zeroModule ??= new WebAssembly.Module(Buffer.from(ZERO_MEMORY, 'base64'));
+    zero = new WebAssembly.Instance(zeroModule, { romhost: { memory } }).exports['zero'] as () => void;
+    zeroers.set(memory, zero);
+  }
+  zero();
 }
 
 /**
@@ -28,8 +38,6 @@ function zeroer(memory: WebAssembly.Memory): () => void {
  */
 export class MemoryPool {
   readonly #free: WebAssembly.Memory[] = [];
-  /** Each memory's cleaner, made once: a memory is given back again and again. */
-  readonly #zeroers = new WeakMap<WebAssembly.Memory, () => void>();
   readonly #keep: number;
   /** Memories made new, and taken again once given back. */
   made = 0;
@@ -47,15 +55,13 @@ export class MemoryPool {
       return new WebAssembly.Memory(this.limits);
     }
     this.reused += 1;
-    this.#zeroers.get(memory)!();
+    zeroMemory(memory);
     return memory;
   }
 
   /** A memory whose instance will never run again: kept for reuse unless it grew or the pool is full. */
   give(memory: WebAssembly.Memory): void {
-    if (this.#free.length >= this.#keep || memory.buffer.byteLength !== this.limits.initial * PAGE) return;
-    if (!this.#zeroers.has(memory)) this.#zeroers.set(memory, zeroer(memory));
-    this.#free.push(memory);
+    if (this.#free.length < this.#keep && memory.buffer.byteLength === this.limits.initial * PAGE) this.#free.push(memory);
   }
 
   /** Memories waiting for an instance. */

@@ -45,6 +45,34 @@ export function stateReport(state: HostState): Uint8Array {
   return utf8(JSON.stringify({ ...host, children, ...(families ? { families } : {}), ...(applied ? { applied } : {}) }));
 }
 
+/**
+ * `stateReport`, computed again only when something it shows changed: a member's wake and the
+ * cool-down after it leave its family's counts as they were, and the report with them.
+ */
+export function stateReporter(): (state: HostState) => Uint8Array {
+  let last: { readonly state: HostState; readonly bytes: Uint8Array } | undefined;
+  return (state) => {
+    if (last === undefined || !sameShown(last.state, state)) last = { state, bytes: stateReport(state) };
+    return last.bytes;
+  };
+}
+
+/** Whether two states show the same in host/state: snapshots share what did not change (immer), and family counts are compared. */
+function sameShown(a: HostState, b: HostState): boolean {
+  return a.children === b.children && a.applied === b.applied && a.host === b.host && a.subsystems === b.subsystems && sameCounts(a.families, b.families);
+}
+
+function sameCounts(a: HostState['families'], b: HostState['families']): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => {
+    const [x, y] = [a[name]!, b[name]];
+    return y !== undefined && x.component === y.component && x.members === y.members && x.warm === y.warm;
+  });
+}
+
 type Node = { children: Record<string, unknown> };
 
 /** Children by path (`office/layouter`) nested under their subsystems, in the order of `entries` (by name): a subsystem where its first child is. */

@@ -3,7 +3,7 @@
  */
 export { rewriteCore } from './rewrite-core.js';
 export type { RewriteOptions } from './rewrite-core.js';
-export { DEPTH_GLOBAL, FUEL_GLOBAL, GROW_FAILED_GLOBAL, START_EXPORT } from './names.js';
+export { DEPTH_GLOBAL, FUEL_GLOBAL, GROW_FAILED_GLOBAL, RESET_EXPORT, START_EXPORT } from './names.js';
 export { Counters, fuelLeft, resetCounters, trapCause } from './counters.js';
 export type { TrapCause } from './counters.js';
 export { importedMemoryLimits, MEMORY_IMPORT } from './memory-import.js';

@@ -17,3 +17,10 @@ export const START_EXPORT = 'romhost_start';
  * returns -1, then 1. The host sets it to 0 before each call; 1 after a trap = the memory was at its cap.
  */
 export const GROW_FAILED_GLOBAL = 'romhost_grow_failed';
+
+/**
+ * A function, when the rewrite is asked for a resettable module and the module allows it: sets every
+ * mutable global the module defines back to its initial value, for the host to reuse the instance
+ * (README.md, "Reusable instances").
+ */
+export const RESET_EXPORT = 'romhost_reset';

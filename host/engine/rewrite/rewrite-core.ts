@@ -7,7 +7,8 @@ import { freshGlobalName } from './functions.js';
 import { capMemorySection, definesMemory } from './memory-cap.js';
 import { flagFailedGrows } from './memory-grow.js';
 import { importMemory } from './memory-import.js';
-import { DEPTH_GLOBAL, FUEL_GLOBAL, GROW_FAILED_GLOBAL, START_EXPORT } from './names.js';
+import { DEPTH_GLOBAL, FUEL_GLOBAL, GROW_FAILED_GLOBAL, RESET_EXPORT, START_EXPORT } from './names.js';
+import { addReset } from './reset.js';
 import { featureMask, readModule, validate } from './read-module.js';
 import { refuse } from './rewrite-error.js';
 import { exportNames, patchSections, SECTION } from './wasm-sections.js';
@@ -40,6 +41,14 @@ export interface RewriteOptions {
    * than functions keeps its memory: `importedMemoryLimits` on the result tells which it was.
    */
   readonly importMemory?: boolean;
+  /**
+   * Add the export `romhost_reset`, which sets every mutable global the module defines back to its
+   * initial value, when nothing else the module does outlives instantiation but its memory: no
+   * segment read or dropped, no table changed, no start function left to run inside
+   * instantiation. The host then reuses instances (README.md, "Reusable instances"); a module
+   * without the export after the rewrite could not have it.
+   */
+  readonly resettable?: boolean;
 }
 
 /** Above this V8 refuses a memory anyway (4 GiB). */
@@ -54,7 +63,7 @@ export async function rewriteCore(bytes: Uint8Array, options: RewriteOptions): P
   checkOptions(options);
   const cap = options.maxMemoryPages;
   const flagGrows = cap !== undefined && definesMemory(bytes);
-  const instrumented = options.fuel || options.maxCallDepth !== undefined || flagGrows;
+  const instrumented = options.fuel || options.maxCallDepth !== undefined || flagGrows || options.resettable === true;
   let out = bytes;
   let startMoved = false;
   if (instrumented) {
@@ -87,7 +96,13 @@ export async function rewriteCore(bytes: Uint8Array, options: RewriteOptions): P
 /** The exports the rewrite adds with these options: a module that has one already is refused. */
 function reservedNames(options: RewriteOptions): string[] {
   const { fuel, maxCallDepth, maxMemoryPages } = options;
-  const names = [fuel && FUEL_GLOBAL, fuel && START_EXPORT, maxCallDepth !== undefined && DEPTH_GLOBAL, maxMemoryPages !== undefined && GROW_FAILED_GLOBAL];
+  const names = [
+    fuel && FUEL_GLOBAL,
+    fuel && START_EXPORT,
+    maxCallDepth !== undefined && DEPTH_GLOBAL,
+    maxMemoryPages !== undefined && GROW_FAILED_GLOBAL,
+    options.resettable === true && RESET_EXPORT,
+  ];
   return names.filter((name): name is string => typeof name === 'string');
 }
 
@@ -111,9 +126,11 @@ function instrument(b: BinaryenApi, module: Binaryen.Module, options: RewriteOpt
     flagFailedGrows(b, module, kinds, exportedGlobal(module, GROW_FAILED_GLOBAL, b.i32, module.i32.const(0)));
   }
   const start = module.getStart();
-  if (!options.fuel || !start) return false;
-  module.addFunctionExport(b.Function.getName(start), START_EXPORT);
-  return true;
+  const startMoved = options.fuel && start !== 0;
+  if (startMoved) module.addFunctionExport(b.Function.getName(start), START_EXPORT);
+  // Last: the reset is the host's bookkeeping, and sets the counters the passes added too.
+  if (options.resettable) addReset(b, module, kinds, !startMoved);
+  return startMoved;
 }
 
 /** A fresh mutable global, exported as `name` only (the host's handle on it): its name inside. */

@@ -11,6 +11,7 @@ import {
   GROW_FAILED_GLOBAL,
   importedMemoryLimits,
   MEMORY_IMPORT,
+  RESET_EXPORT,
   resetCounters,
   rewriteCore,
   RewriteError,
@@ -281,6 +282,54 @@ describe('pooled memory (importMemory)', () => {
       expect(importedMemoryLimits(bytes), wat).toBeUndefined();
       expect(bytes, wat).toEqual(await rewriteCore(await parse(wat), { fuel: false }));
     }
+  });
+});
+
+describe('reusable instances (resettable)', () => {
+  const GLOBALS = `(module
+    (global $a (export "a") (mut i32) (i32.const 5))
+    (global $b (export "b") (mut i64) (i64.const -7))
+    (global $c (export "c") (mut f64) (f64.const 1.5))
+    (global $k (export "k") i32 (i32.const 9))
+    (global $r (mut funcref) (ref.func $f))
+    (func $f (result i32) (i32.const 42))
+    (func (export "scramble")
+      (global.set $a (i32.const 1)) (global.set $b (i64.const 2)) (global.set $c (f64.const 3)) (global.set $r (ref.null func)))
+    (func (export "r_is_null") (result i32) (ref.is_null (global.get $r))))`;
+  const value = (exports: WebAssembly.Exports, name: string) => (exports[name] as WebAssembly.Global).value as unknown;
+
+  it("sets every mutable global back to its initial value, a ref.func to this instance's function", async () => {
+    for (const options of [{ fuel: false, resettable: true }, { ...METERED, resettable: true }]) {
+      const exports = await instantiate(GLOBALS, options);
+      const run = (name: string) => (resetCounters(exports, 1_000_000n), call(exports, name));
+      run('scramble');
+      expect([value(exports, 'a'), value(exports, 'b'), value(exports, 'c'), run('r_is_null')]).toEqual([1, 2n, 3, 1]);
+      call(exports, RESET_EXPORT); // metered by nothing: it needs no fuel
+      expect([value(exports, 'a'), value(exports, 'b'), value(exports, 'c'), value(exports, 'k'), run('r_is_null')]).toEqual([5, -7n, 1.5, 9, 0]);
+    }
+  });
+
+  it('adds no reset to a module whose state outlives instantiation elsewhere', async () => {
+    const uses = (body: string, extra = '') => `(module (memory 1) (table 2 funcref) (data $d "x") (elem $e func $f) ${extra}
+      (func $f) (func (export "g") ${body}))`;
+    const kept = [
+      uses('(memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))'),
+      uses('(data.drop $d)'),
+      uses('(table.set (i32.const 0) (ref.null func))'),
+      uses('(drop (table.grow (ref.null func) (i32.const 1)))'),
+      uses('(table.fill (i32.const 0) (ref.null func) (i32.const 1))'),
+      uses('(table.copy (i32.const 0) (i32.const 1) (i32.const 1))'),
+      uses('(table.init $e (i32.const 0) (i32.const 0) (i32.const 1))'),
+      uses('(elem.drop $e)'),
+      uses('', '(start $f)'), // without fuel, the start function stays inside instantiation
+    ];
+    for (const wat of kept) {
+      const exports = await instantiate(wat, { fuel: false, resettable: true });
+      expect(exports[RESET_EXPORT], wat).toBeUndefined();
+    }
+    // With fuel the start function is an export the host calls again after a reset.
+    const moved = await instantiate(uses('', '(start $f)'), { ...METERED, resettable: true });
+    expect(typeof moved[RESET_EXPORT]).toBe('function');
   });
 });
 
