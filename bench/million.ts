@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createHost, parseScenario, type Host } from '../host/index.js';
+import { createHost, Engine, parseScenario, type Host } from '../host/index.js';
 import { mainCoreModule } from './core-module.js';
 import { HandStart } from './hand-start.js';
 import { COUNTER_WASM } from './paths.js';
@@ -103,7 +103,8 @@ export async function million(opts: MillionOptions): Promise<MillionResult> {
   const every = opts.progressEvery ?? 0;
   const say = (line: string) => every > 0 && progress(`million: ${line}`);
   const module = await mainCoreModule(await readFile(path.join(opts.root, COUNTER_WASM)));
-  const host: Host = createHost();
+  const engine = new Engine({ cache: 'default' });
+  const host: Host = createHost({ engine });
   let woken = 0;
   host.lifecycle$.subscribe((e) => void (e.action === 'woken' && (woken += 1)));
   // Every input must have run: a fault (a member that could not start) would make the figures lie.
@@ -215,6 +216,9 @@ export async function million(opts: MillionOptions): Promise<MillionResult> {
     heap_used_mib: sig3(end.heapUsed / 2 ** 20),
     baseline_out_of_memory_retries: baselineRetries,
     external_mib: sig3(end.external / 2 ** 20),
+    // How wakes got their instances: core instances made by V8 or made new (reused), and memories (engine's README).
+    instances: engine.stats().instances,
+    memories: engine.stats().memories,
   });
   return result;
 }

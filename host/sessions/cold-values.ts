@@ -6,8 +6,8 @@
  * hibernates and unpacked when anything but a read needs them (it wakes, or one of them changes).
  *
  * A record is a one-byte string (each char one byte, as V8 keeps strings of chars below 256): for
- * each value, the LEB128 length of its name, the name's UTF-8, the LEB128 length of the value and
- * its bytes. A name without '/' is a report of the member itself (`count` for `room/42/count`);
+ * each value, the LEB128 length of the value, its bytes, the LEB128 length of its name and the
+ * name's UTF-8. A name without '/' is a report of the member itself (`count` for `room/42/count`);
  * any other is the whole source (`input/room/42/msg`). Report names hold no '/', sources always do.
  */
 export class ColdValues {
@@ -25,28 +25,16 @@ export class ColdValues {
   /** Moves the values `hot` holds of `sources` (the member's own) into one record; nothing when it holds none. */
   freeze(member: string, sources: readonly string[], hot: Map<string, Uint8Array>): void {
     const prefix = `${member}/`;
-    const held: [Buffer, Uint8Array][] = [];
-    let size = 0;
+    let at = 0;
     for (const source of sources) {
       const value = hot.get(source);
       if (value === undefined) continue;
       const own = source.startsWith(prefix) && source.indexOf('/', prefix.length) < 0;
-      const name = Buffer.from(own ? source.slice(prefix.length) : source, 'utf8');
-      held.push([name, value]);
-      size += lengthSize(name.length) + name.length + lengthSize(value.length) + value.length;
+      const name = own ? source.slice(prefix.length) : source;
+      at = writeName(name, writeValue(value, at));
       hot.delete(source);
     }
-    if (held.length === 0) return;
-    const record = Buffer.allocUnsafe(size);
-    let at = 0;
-    for (const [name, value] of held) {
-      at = writeLength(record, at, name.length);
-      at += name.copy(record, at);
-      at = writeLength(record, at, value.length);
-      record.set(value, at);
-      at += value.length;
-    }
-    this.#records.set(member, record.toString('latin1'));
+    if (at > 0) this.#records.set(member, scratch.toString('latin1', 0, at));
   }
 
   /** Moves a member's values back into `hot`; false when it had no record. */
@@ -54,7 +42,7 @@ export class ColdValues {
     const record = this.#records.get(member);
     if (record === undefined) return false;
     this.#records.delete(member);
-    for (const [source, value] of unpack(member, record)) hot.set(source, value);
+    unpack(member, record, (source, value) => void hot.set(source, value));
     return true;
   }
 
@@ -62,8 +50,9 @@ export class ColdValues {
   value(member: string, source: string): Uint8Array | undefined {
     const record = this.#records.get(member);
     if (record === undefined) return undefined;
-    for (const [name, value] of unpack(member, record)) if (name === source) return value;
-    return undefined;
+    let found: Uint8Array | undefined;
+    unpack(member, record, (name, value) => (name === source ? ((found = value), true) : false));
+    return found;
   }
 
   /** Forgets a member's values (its family is gone). */
@@ -73,47 +62,93 @@ export class ColdValues {
 
   /** Every packed value by source, members in no particular order. */
   *entries(): IterableIterator<[string, Uint8Array]> {
-    for (const [member, record] of this.#records) yield* unpack(member, record);
+    for (const [member, record] of this.#records) {
+      const values: [string, Uint8Array][] = [];
+      unpack(member, record, (source, value) => void values.push([source, value]));
+      yield* values;
+    }
   }
 }
 
-function lengthSize(length: number): number {
-  let size = 1;
-  for (let rest = length; rest >= 0x80; rest = Math.floor(rest / 0x80)) size += 1;
-  return size;
+/**
+ * Where records are put together: one buffer, grown as needed, so that packing a member allocates
+ * nothing but the record's string.
+ */
+let scratch = Buffer.allocUnsafe(4096);
+
+function room(at: number, more: number): void {
+  if (at + more <= scratch.length) return;
+  const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + more));
+  scratch.copy(grown, 0, 0, at);
+  scratch = grown;
 }
 
-/** LEB128: seven bits a byte, the high bit set on all but the last. */
-function writeLength(record: Buffer, at: number, length: number): number {
+/** LEB128 (seven bits a byte, the high bit set on all but the last) of `length` at `at`. */
+function writeLength(at: number, length: number): number {
+  room(at, 5);
   let rest = length;
   while (rest >= 0x80) {
-    record[at++] = (rest % 0x80) | 0x80;
+    scratch[at++] = (rest % 0x80) | 0x80;
     rest = Math.floor(rest / 0x80);
   }
-  record[at++] = rest;
+  scratch[at++] = rest;
   return at;
 }
 
-function* unpack(member: string, record: string): IterableIterator<[string, Uint8Array]> {
-  const bytes = Buffer.from(record, 'latin1');
+/** A value's length, then its bytes. */
+function writeValue(value: Uint8Array, at: number): number {
+  at = writeLength(at, value.length);
+  room(at, value.length);
+  scratch.set(value, at);
+  return at + value.length;
+}
+
+/** A name's UTF-8 length, then its UTF-8: ASCII (nearly every name) byte by byte. */
+function writeName(name: string, at: number): number {
+  let ascii = true;
+  for (let i = 0; i < name.length && ascii; i++) ascii = name.charCodeAt(i) < 0x80;
+  if (!ascii) {
+    const bytes = Buffer.from(name, 'utf8');
+    at = writeLength(at, bytes.length);
+    room(at, bytes.length);
+    bytes.copy(scratch, at);
+    return at + bytes.length;
+  }
+  at = writeLength(at, name.length);
+  room(at, name.length);
+  for (let i = 0; i < name.length; i++) scratch[at + i] = name.charCodeAt(i);
+  return at + name.length;
+}
+
+/**
+ * Each value of a record with its source, straight from the string (a char is a byte), until
+ * `visit` returns true. Each value is a copy of its own: a view would share one buffer among them.
+ */
+function unpack(member: string, record: string, visit: (source: string, value: Uint8Array) => boolean | void): void {
   let at = 0;
   const length = (): number => {
     let value = 0;
     for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++]!;
+      const byte = record.charCodeAt(at++);
       value += (byte & 0x7f) * 2 ** shift;
       if (byte < 0x80) return value;
     }
   };
-  while (at < bytes.length) {
-    const nameLength = length();
-    const name = bytes.toString('utf8', at, at + nameLength);
-    at += nameLength;
+  while (at < record.length) {
     const valueLength = length();
-    // A copy of its own: a view would keep the whole record's buffer alive, and share it.
     const value = new Uint8Array(valueLength);
-    value.set(bytes.subarray(at, at + valueLength));
+    if (valueLength <= 64) for (let i = 0; i < valueLength; i++) value[i] = record.charCodeAt(at + i);
+    else Buffer.from(value.buffer, value.byteOffset, valueLength).write(record.slice(at, at + valueLength), 'latin1');
     at += valueLength;
-    yield [name.includes('/') ? name : `${member}/${name}`, value];
+    const nameLength = length();
+    let name = record.slice(at, at + nameLength);
+    for (let i = 0; i < nameLength; i++) {
+      if (name.charCodeAt(i) >= 0x80) {
+        name = Buffer.from(name, 'latin1').toString('utf8');
+        break;
+      }
+    }
+    at += nameLength;
+    if (visit(name.includes('/') ? name : `${member}/${name}`, value) === true) return;
   }
 }
