@@ -198,7 +198,9 @@ export class Engine {
     const needed = component.coreModules.filter((m) => component.fastMain === undefined || m.name === component.fastMain);
     const compiled = new Map<string, CompiledModule>();
     for (const info of needed) {
-      compiled.set(info.name, await this.#modules.compile(`${info.hash}/${capMib}`, () => this.#coreBytes(loaded, info, capMib)));
+      // A fast main is rewritten otherwise than the same module under jco's glue (#coreBytes): keyed apart.
+      const key = `${info.hash}/${capMib}${info.name === component.fastMain ? '/fast' : ''}`;
+      compiled.set(info.name, await this.#modules.compile(key, () => this.#coreBytes(loaded, info, capMib)));
     }
     if (component.fastMain !== undefined) {
       const { module, memory } = compiled.get(component.fastMain)!;

@@ -12,8 +12,8 @@ export interface CompiledModule {
 }
 
 /**
- * Compiled core modules by key (the SHA-256 of their bytes and the memory cap they were
- * rewritten for): each is rewritten and compiled once, however many components contain it and
+ * Compiled core modules by key (the SHA-256 of their bytes, the memory cap they were
+ * rewritten for, and whether as a fast-path main): each is rewritten and compiled once, however many components contain it and
  * however many instances run it.
  */
 export class ModuleCache {
