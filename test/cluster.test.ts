@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
 import { createHost, joinCluster, type ClusterEvent, type ClusterHost, type Scenario } from '../host/index.js';
 import { chooseHost } from '../host/cluster/hrw.js';
+import { encodeKey } from '../host/store/nats-keys.js';
 import { scenario, text } from './support/scenarios.js';
 import { startNatsServer, type NatsServer } from '../bench/nats-server.js';
 
@@ -130,6 +133,48 @@ describe('a cluster of hosts on NATS JetStream', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  }, 120_000);
+
+  it('claims a child its host never got to from the log\'s start, not as of the input that finds it unclaimed', async () => {
+    // c is alive by its heartbeat alone: it reads no input, as a host far behind the log, and then
+    // dies (its heartbeat renewed no more). The rooms rendezvous hashing gave it have inputs in the
+    // log and no record. Whichever survivor gets one must replay them all, even when it sees c gone
+    // (its lease ran out on this host's clock) before it has handled c's lapse.
+    const s = scenario(ROOMS);
+    const p = prefix();
+    const nc = await connect({ servers: server.url });
+    const hosts = await new Kvm(nc).create(`${p}-hosts`, { history: 1, storage: 'file' });
+    const beat = () => hosts.put(encodeKey('c'), new TextEncoder().encode(JSON.stringify({ host: 'c' })));
+    await beat();
+    const beating = setInterval(() => void beat(), 100);
+    const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 1000 });
+    const b = await joinCluster(s, { url: server.url, prefix: p, host: 'b', leaseMs: 1000 });
+    const told = new Set<string>();
+    for (const h of [a, b]) h.events$.subscribe((e) => e.kind === 'lapsed' && e.name === 'c' && told.add(h.name));
+    try {
+      const rooms = Array.from({ length: 30 }, (_, k) => `room/${k}`);
+      const stranded = rooms.filter((c) => chooseHost(c, ['a', 'b', 'c']) === 'c');
+      expect(stranded.length).toBeGreaterThan(3);
+      const first = inputs(rooms.length, 1);
+      // Nobody runs c's rooms now (unless this process stalled past a lease, and c lapsed already).
+      await handled([a, b], await publish([a, b], first, (i) => i % 2));
+      clearInterval(beating);
+      // Inputs to c's rooms go on, round after round, until both survivors have told of its lapse, and a round more.
+      const more: [string, string][] = [];
+      for (let round = 1, after = false; !after; round++) {
+        after = told.size === 2;
+        const batch = stranded.map((room): [string, string] => [`${room}/msg`, `m${round}`]);
+        more.push(...batch);
+        await handled([a, b], await publish([a], batch, () => 0));
+      }
+      for (const room of stranded) expect([...a.owned(), ...b.owned()]).toContain(room);
+      await converged([a, b], await alone(s, [...first, ...more]));
+    } finally {
+      clearInterval(beating);
+      await a.close();
+      await b.close();
+      await nc.close();
     }
   }, 120_000);
 

@@ -130,7 +130,12 @@ class ClusterNode implements ClusterHost {
     this.#log = await InputLog.open(this.nc, this.#prefix);
     this.#records = await ChildRecords.open(this.nc, this.#prefix, (child, record, before) => this.#run(() => this.#onRecord(child, record, before)));
     this.#membership = await Membership.join(this.nc, this.#prefix, this.name, this.#leaseMs, {
-      lapse: (host) => void this.#run(() => this.#onLapse(host)),
+      // Told at once, as of the input this host had handled then; the takeover waits its turn.
+      lapse: (host) => {
+        if (this.#closed) return;
+        this.#events.next({ kind: 'lapsed', name: host, seq: this.#position });
+        void this.#run(() => this.#takeOver());
+      },
       taken: (error) => this.#fail(error),
     });
 
@@ -200,14 +205,32 @@ class ClusterNode implements ClusterHost {
     // The live hosts, asked for only when an input addresses a child nobody owns (most address one that is owned).
     let live: string[] | undefined;
     const claimed: string[] = [];
+    let stranded = false;
     for (const child of this.scenario.addressedBy(source)) {
+      const first = !this.#known.has(child);
       this.#known.add(child);
       if (this.#owned.has(child) || this.#records.get(child) !== undefined) continue;
-      // A child nobody owns yet: the host rendezvous hashing picks claims it, as of the input before.
+      // A child nobody owns yet: the host rendezvous hashing picks claims it.
       if (chooseHost(child, (live ??= this.#membership.live())) !== this.name) continue;
-      if (await this.#records.claim(child, { host: this.name, seq: seq - 1, reports: {}, roms: this.scenario.inputValues(child, this.#read) })) claimed.push(child);
+      // Its first input (this host has read every one before it): nothing to catch up on, claimed as of the input before.
+      if (first) {
+        if (await this.#records.claim(child, { host: this.name, seq: seq - 1, reports: {}, roms: this.scenario.inputValues(child, this.#read) })) claimed.push(child);
+        continue;
+      }
+      // Earlier inputs addressed it, and the host picked for it then never claimed it: it lagged
+      // behind the log and is gone now (its lease ran out on this host's clock, maybe before the
+      // check told of it, and #takeOver has not run for it yet). Claimed as of this input, the child
+      // would lose them all (a room counting only its last message): it is claimed from the log's
+      // start and caught up, as #takeOver does.
+      stranded = true;
     }
+    // Adopted first, so that #takeOver does not take them over again as this host's own.
     if (claimed.length > 0) await this.#adopt(claimed, 'claimed');
+    if (stranded) {
+      // The lapse that left it stranded is told first, as when the check finds it.
+      this.#membership.expire();
+      await this.#takeOver();
+    }
     await this.#step(async () => {
       await this.#host.publish(source.slice('input/'.length), content);
       this.#position = seq;
@@ -281,11 +304,6 @@ class ClusterNode implements ClusterHost {
     }
   }
 
-  async #onLapse(host: string): Promise<void> {
-    this.#events.next({ kind: 'lapsed', name: host, seq: this.#position });
-    await this.#takeOver();
-  }
-
   /**
    * Takes over, among the children no live host runs, those rendezvous hashing gives this host:
    * each of its own from a run before, each of a host that lapsed, each known child nobody
@@ -298,21 +316,35 @@ class ClusterNode implements ClusterHost {
     const mine = (child: string) => chooseHost(child, live) === this.name;
     const taken = new Map<string, ChildRecord>();
     const claimed = new Set<string>();
-    const orphans = [...this.#records.entries()].filter(([child, { record }]) => {
-      if (this.#owned.has(child)) return false;
-      if (record.host !== this.name && (this.#membership.alive(record.host) || !mine(child))) return false;
-      if (record.seq <= this.#position) return true;
+    const orphan = (child: string): ChildRecord | undefined => {
+      const record = this.#records.get(child);
+      if (record === undefined || this.#owned.has(child)) return undefined;
+      if (record.host !== this.name && (this.#membership.alive(record.host) || !mine(child))) return undefined;
+      if (record.seq <= this.#position) return record;
       // Its last host was ahead of this one: taken once this host has got there.
       this.#retryAt = Math.min(this.#retryAt ?? Infinity, record.seq);
-      return false;
-    });
-    // All at once: each is one compare-and-set on its own key.
-    await Promise.all(
-      orphans.map(async ([child, { record }]) => {
-        const next = { ...record, host: this.name };
-        if (await this.#records.take(child, next)) taken.set(child, next);
-      }),
-    );
+      return undefined;
+    };
+    let candidates = [...this.#records.entries()].map(([child]) => child);
+    while (candidates.length > 0) {
+      const refused: string[] = [];
+      // All at once: each is one compare-and-set on its own key.
+      await Promise.all(
+        candidates.map(async (child) => {
+          const record = orphan(child);
+          if (record === undefined) return;
+          const next = { ...record, host: this.name };
+          if (await this.#records.take(child, next)) taken.set(child, next);
+          else if (this.#records.get(child) !== record) refused.push(child);
+        }),
+      );
+      // A take refused because this host's copy of the record was behind (its host checkpointed it
+      // once more before it died, and the watch had not brought that here yet) is tried again on the
+      // record as it is now: left alone, the child would stay with a host that is gone, as nothing
+      // tells of a lapse twice. One that another host took names a live host now, and is left. Each
+      // round needs a newer record than the last (the refusal brought it), so this ends.
+      candidates = refused;
+    }
     for (const child of this.#known) {
       if (this.#owned.has(child) || this.#records.get(child) !== undefined || !mine(child)) continue;
       // Nobody ever claimed it (its host died first): from the log's start.

@@ -66,7 +66,7 @@ export class Membership {
     this.#timer = setInterval(() => void this.#tick(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.#timer.unref();
     // Expiry is checked more often than heartbeats are renewed: a lapse is told within a tenth of a lease of it.
-    this.#check = setInterval(() => this.#expire(), Math.max(20, Math.floor(this.leaseMs / 10)));
+    this.#check = setInterval(() => this.expire(), Math.max(20, Math.floor(this.leaseMs / 10)));
     this.#check.unref();
   }
 
@@ -104,8 +104,11 @@ export class Membership {
     }
   }
 
-  /** Tells of every host whose lease ran out since the last check. */
-  #expire(): void {
+  /**
+   * Tells of every host whose lease ran out since the last check: every tenth of a lease, and
+   * whenever the cluster acts on `live()` leaving out a host it has not been told of yet.
+   */
+  expire(): void {
     if (this.#closed) return;
     for (const host of this.#seen.keys()) if (!this.alive(host)) this.#lapse(host);
   }
