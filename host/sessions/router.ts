@@ -142,8 +142,7 @@ export class Router {
     if (this.#later !== undefined && source === this.#later.source) this.settle();
     const value = this.#values.get(source);
     if (value !== undefined || this.#cold.size === 0) return value;
-    const member = this.#coldOwner(source);
-    return member === undefined ? undefined : this.#cold.value(member, source);
+    return this.#coldFind(source, (member) => this.#cold.value(member, source));
   }
 
   /** Every source with a value, in no particular order: for a scan that orders nothing (families.ts). */
@@ -164,14 +163,24 @@ export class Router {
     this.#cold.freeze(member, sources, this.#values);
   }
 
-  /** The member whose packed values hold `source`: its own report (`room/42/count`) or an input its family routes to it. */
-  #coldOwner(source: string): string | undefined {
-    const owner = source.slice(0, source.lastIndexOf('/'));
-    if (this.#cold.has(owner)) return owner;
+  /**
+   * What `found` makes of the packed values of the member that may hold `source`, its own report
+   * (`room/42/count`) or an input its family routes to it (`input/room/42/msg`): the first answer
+   * that is not undefined. Each candidate costs one lookup among up to a million members' records,
+   * a wake's largest cost but for its instance, so none is looked up twice (bench/RESULTS.md).
+   */
+  #coldFind<T>(source: string, found: (member: string) => T | undefined): T | undefined {
+    // An input is no member's report (no child is called `input`): only a family's pattern can route it.
+    if (!source.startsWith('input/')) {
+      const owned = found(source.slice(0, source.lastIndexOf('/')));
+      if (owned !== undefined) return owned;
+    }
     for (const p of this.#table.patterns) {
       if (!p.creates) continue;
       const key = matchPattern(p.pattern, source);
-      if (key !== undefined && this.#cold.has(memberName(p.family, key))) return memberName(p.family, key);
+      if (key === undefined) continue;
+      const routed = found(memberName(p.family, key));
+      if (routed !== undefined) return routed;
     }
     return undefined;
   }
@@ -179,8 +188,7 @@ export class Router {
   /** Unpacks the values of the member that holds `source` packed, before it changes. */
   #thawOwner(source: string): void {
     if (this.#cold.size === 0 || this.#values.has(source)) return;
-    const member = this.#coldOwner(source);
-    if (member !== undefined) this.#cold.thaw(member, this.#values);
+    this.#coldFind(source, (member) => (this.#cold.thaw(member, this.#values) ? true : undefined));
   }
 
   /** What `rom.read` sees for `child`: its local names, resolved through the current table. */
