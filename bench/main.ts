@@ -65,13 +65,14 @@ const benches: Record<string, () => Promise<void>> = {
 };
 /**
  * million holds 10,000 warm instances beside a million hibernated ones: with V8's trap handler each
- * wasm memory reserves ~10 GiB of address space, so ~13,000 memories (warm ones and dropped ones
- * not yet collected) exhaust it and every new instance waits on full collections of a heap of a
- * million members. It runs in a process of its own started with --disable-wasm-trap-handler (bounds
- * checks inline), as a host at that scale should be (docs/store.md, Scale); the other benches do not.
+ * wasm memory reserves ~10 GiB of address space, and ~13,000 memories exhaust it. The host's wakes
+ * reuse memories (host/engine/README.md), but the baseline makes a fresh one per start. So million
+ * runs in a process of its own started with --disable-wasm-trap-handler (bounds checks inline), as
+ * a host near that many warm children should be (docs/lifecycle.md); the other benches do not.
+ * ROMHOST_BENCH_TRAP_HANDLER=on runs it in this process as it is started, for Node's default.
  */
 const TRAP_HANDLER_OFF = '--disable-wasm-trap-handler';
-if (!process.execArgv.includes(TRAP_HANDLER_OFF)) {
+if (!process.execArgv.includes(TRAP_HANDLER_OFF) && process.env['ROMHOST_BENCH_TRAP_HANDLER'] !== 'on') {
   benches['million'] = async () => {
     const child = spawnSync(process.execPath, [TRAP_HANDLER_OFF, fileURLToPath(import.meta.url), 'million'], { stdio: 'inherit', env: { ...process.env, ROMHOST_BENCH_NO_ENV: '1' } });
     if (child.status !== 0) throw new Error(`bench million exited with ${child.status}`);
