@@ -9,7 +9,7 @@ import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
 import { childChanges, familyOf, isSource, parseSource, replaceSubsystem, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type Placement } from './sessions/index.js';
-import { EMPTY_STATE, scenarioApplied, stateReporter, stepTaken, type Fault, type HostState } from './state/index.js';
+import { EMPTY_STATE, scenarioApplied, showsSame, stateReporter, stepTaken, type Fault, type HostState } from './state/index.js';
 import type { ComponentSource, Event, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host-api.js';
 
 export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host-api.js';
@@ -356,7 +356,7 @@ class RomHost implements Host {
     const previous = this.state;
     if (next === previous) return;
     this.#state.next(next);
-    if (next.children !== previous.children || next.applied !== previous.applied || next.families !== previous.families) {
+    if (!showsSame(previous, next)) {
       // Unwatched, it is computed once read or once the event is over: a wake and the cool-down
       // after it change a family's warm count twice a step, and are the host's hottest path.
       if (this.#router.watched('host/state')) this.#router.set('host/state', this.#stateReport(next));

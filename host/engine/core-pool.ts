@@ -1,11 +1,9 @@
 import { FastCore } from './fast-path.js';
-import { zeroMemory, type MemoryPool } from './memory-pool.js';
+import { poolBound, WASM_PAGE, zeroMemory, type MemoryPool } from './memory-pool.js';
 import { RESET_EXPORT } from './rewrite/index.js';
 
+/** The image's granularity, as zeroMemory's: an OS page. */
 const PAGE = 4096;
-/** Cores kept at most, per pool and in bytes of memory: what a burst of stopped children may leave for later. */
-const KEEP = 256;
-const KEEP_BYTES = 64 * 1024 * 1024;
 
 /** A memory as instantiation leaves it: its size, and the bytes of each 4 KiB page that is not all zero (the data segments'). */
 interface MemoryImage {
@@ -37,8 +35,7 @@ export class CorePool {
     readonly memories: MemoryPool | undefined,
   ) {
     this.#resettable = WebAssembly.Module.exports(module).some((e) => e.name === RESET_EXPORT && e.kind === 'function');
-    const bytes = memories ? memories.limits.initial * 64 * 1024 : 0;
-    this.#keep = Math.min(KEEP, Math.floor(KEEP_BYTES / Math.max(1, bytes)));
+    this.#keep = poolBound(memories ? memories.limits.initial * WASM_PAGE : 0);
   }
 
   /** A core as new: instantiated now, or one given back and made new. */

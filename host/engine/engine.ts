@@ -7,7 +7,7 @@ import { CorePool } from './core-pool.js';
 import { FastInstance, fastPathMain } from './fast-path.js';
 import { GlueInstance, loadGlue } from './glue-path.js';
 import { MAX_CALL_DEPTH, type InstanceLimits } from './limiter.js';
-import { MemoryPool } from './memory-pool.js';
+import { MemoryPool, WASM_PAGE } from './memory-pool.js';
 import { ModuleCache, sha256, type CompiledModule } from './module-cache.js';
 import { PreparedCache, type CacheStats } from './prepared-cache.js';
 import { RewriteError, rewriteCore, type MemoryLimits, type RewriteOptions } from './rewrite/index.js';
@@ -18,7 +18,6 @@ import { checkWorld } from './world-check.js';
 
 /** The memory cap of a child that sets none (DEFAULT_LIMITS.memory_mib). */
 const DEFAULT_MEMORY_MIB = 256;
-const PAGE = 64 * 1024;
 
 /** A component's core modules rewritten for one memory cap and compiled: what instances are made from. */
 type Variant =
@@ -240,7 +239,7 @@ export class Engine {
     return {
       fuel: true,
       maxCallDepth: MAX_CALL_DEPTH,
-      maxMemoryPages: (capMib * 1024 * 1024) / PAGE,
+      maxMemoryPages: (capMib * 1024 * 1024) / WASM_PAGE,
       ...(fastMain && { importMemory: true, resettable: true }),
     };
   }

@@ -1,9 +1,15 @@
 import type { MemoryLimits } from './rewrite/index.js';
 
-const PAGE = 64 * 1024;
-/** Memories kept at most, per pool and in bytes: what a burst of stopped children may leave for later. */
-const KEEP = 256;
-const KEEP_BYTES = 64 * 1024 * 1024;
+/** A WebAssembly page. */
+export const WASM_PAGE = 64 * 1024;
+
+/**
+ * How many memories of `bytesEach` a pool keeps at most, whatever it pools them in: 256, and 64 MiB
+ * in all. What a burst of stopped children may leave for later.
+ */
+export function poolBound(bytesEach: number): number {
+  return Math.min(256, Math.floor((64 * 1024 * 1024) / Math.max(1, bytesEach)));
+}
 
 /**
  * zero-memory.wat, assembled (host/engine/memory-pool.test.ts checks it): `zero()` zeroes the
@@ -44,7 +50,7 @@ export class MemoryPool {
   reused = 0;
 
   constructor(readonly limits: MemoryLimits) {
-    this.#keep = Math.min(KEEP, Math.floor(KEEP_BYTES / Math.max(1, limits.initial * PAGE)));
+    this.#keep = poolBound(limits.initial * WASM_PAGE);
   }
 
   /** A memory of `limits.initial` pages, all zero. */
@@ -61,7 +67,7 @@ export class MemoryPool {
 
   /** A memory whose instance will never run again: kept for reuse unless it grew or the pool is full. */
   give(memory: WebAssembly.Memory): void {
-    if (this.#free.length < this.#keep && memory.buffer.byteLength === this.limits.initial * PAGE) this.#free.push(memory);
+    if (this.#free.length < this.#keep && memory.buffer.byteLength === this.limits.initial * WASM_PAGE) this.#free.push(memory);
   }
 
   /** Memories waiting for an instance. */

@@ -1,6 +1,6 @@
 export { EMPTY_STATE } from './host-state.js';
 export type { Applied, ChildState, ChildStatus, FamilyState, Fault, HostState, ShadowState } from './host-state.js';
-export { stateReport, stateReporter } from './state-report.js';
+export { showsSame, stateReport, stateReporter } from './state-report.js';
 export {
   childFaulted,
   childHibernated,

@@ -52,13 +52,13 @@ export function stateReport(state: HostState): Uint8Array {
 export function stateReporter(): (state: HostState) => Uint8Array {
   let last: { readonly state: HostState; readonly bytes: Uint8Array } | undefined;
   return (state) => {
-    if (last === undefined || !sameShown(last.state, state)) last = { state, bytes: stateReport(state) };
+    if (last === undefined || !showsSame(last.state, state)) last = { state, bytes: stateReport(state) };
     return last.bytes;
   };
 }
 
 /** Whether two states show the same in host/state: snapshots share what did not change (immer), and family counts are compared. */
-function sameShown(a: HostState, b: HostState): boolean {
+export function showsSame(a: HostState, b: HostState): boolean {
   return a.children === b.children && a.applied === b.applied && a.host === b.host && a.subsystems === b.subsystems && sameCounts(a.families, b.families);
 }
 

@@ -22,8 +22,17 @@ export function* definedFunctions(b: BinaryenApi, module: Binaryen.Module): Gene
 
 /** A global name the module does not use yet, close to `wanted`. */
 export function freshGlobalName(module: Binaryen.Module, wanted: string): string {
+  return fresh(wanted, (name) => module.getGlobal(name) !== 0);
+}
+
+/** A function name the module does not use yet, close to `wanted`. */
+export function freshFunctionName(module: Binaryen.Module, wanted: string): string {
+  return fresh(wanted, (name) => module.getFunction(name) !== 0);
+}
+
+function fresh(wanted: string, taken: (name: string) => boolean): string {
   let name = wanted;
-  for (let n = 1; module.getGlobal(name); n++) name = `${wanted}_${n}`;
+  for (let n = 1; taken(name); n++) name = `${wanted}_${n}`;
   return name;
 }
 
@@ -35,14 +44,14 @@ export interface Found {
   readonly found: Slot[];
 }
 
-/** Every expression of kind `id` in `fn`'s body (walking them all refuses a kind not metered). */
-export function findAll(b: BinaryenApi, kinds: ExpressionKinds, fn: DefinedFunction, id: number): Found {
+/** Every expression of the kinds `ids` in `fn`'s body (walking them all refuses a kind not metered). */
+export function findAll(b: BinaryenApi, kinds: ExpressionKinds, fn: DefinedFunction, ...ids: number[]): Found {
   const getId = cFunction(b, '_BinaryenExpressionGetId');
   const tree: Found = { root: fn.body, found: [] };
   const work: Slot[] = [{ expr: fn.body, get: () => tree.root, set: (e) => (tree.root = e) }];
   while (work.length > 0) {
     const slot = work.pop()!;
-    if (getId(slot.expr) === id) tree.found.push(slot);
+    if (ids.includes(getId(slot.expr))) tree.found.push(slot);
     work.push(...kinds.operands(slot.expr, fn.name));
   }
   return tree;

@@ -1,7 +1,7 @@
 import type Binaryen from 'binaryen';
 import { cFunction, type BinaryenApi } from './binaryen.js';
 import type { ExpressionKinds } from './expression-kinds.js';
-import { definedFunctions } from './functions.js';
+import { definedFunctions, findAll, freshFunctionName } from './functions.js';
 import { RESET_EXPORT } from './names.js';
 
 /**
@@ -10,7 +10,7 @@ import { RESET_EXPORT } from './names.js';
  * instantiation, no state but its memory and its globals: tables keep what their active element
  * segments put in them, and no segment is ever read again.
  */
-const SETUP_KINDS = new Set(['MemoryInit', 'DataDrop', 'TableSet', 'TableGrow', 'TableFill', 'TableCopy', 'TableInit', 'ElemDrop']);
+const SETUP_KINDS = ['MemoryInit', 'DataDrop', 'TableSet', 'TableGrow', 'TableFill', 'TableCopy', 'TableInit', 'ElemDrop'] as const;
 
 /**
  * Adds the export `romhost_reset`: it sets every global the module defines and may change back to
@@ -23,14 +23,10 @@ export function addReset(b: BinaryenApi, module: Binaryen.Module, kinds: Express
   // A start function that runs inside instantiation could not run again (with fuel it is an export).
   if (startStays && module.getStart()) return 'it has a start function';
   const getId = cFunction(b, '_BinaryenExpressionGetId');
+  const setup = SETUP_KINDS.map((kind) => cFunction(b, `_Binaryen${kind}Id`)());
   for (const fn of definedFunctions(b, module)) {
-    const work = [fn.body];
-    while (work.length > 0) {
-      const expr = work.pop()!;
-      const kind = kinds.name(getId(expr));
-      if (kind !== undefined && SETUP_KINDS.has(kind)) return `function ${fn.name} uses ${kind}`;
-      for (const operand of kinds.operands(expr, fn.name)) work.push(operand.expr);
-    }
+    const [found] = findAll(b, kinds, fn, ...setup).found;
+    if (found) return `function ${fn.name} uses ${kinds.name(getId(found.expr))}`;
   }
   const sets: number[] = [];
   for (let i = 0; i < module.getNumGlobals(); i++) {
@@ -42,10 +38,4 @@ export function addReset(b: BinaryenApi, module: Binaryen.Module, kinds: Express
   module.addFunction(name, b.none, b.none, [], module.block(null, sets, b.none));
   module.addFunctionExport(name, RESET_EXPORT);
   return undefined;
-}
-
-function freshFunctionName(module: Binaryen.Module, wanted: string): string {
-  let name = wanted;
-  for (let n = 1; module.getFunction(name); n++) name = `${wanted}_${n}`;
-  return name;
 }
