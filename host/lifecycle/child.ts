@@ -1,6 +1,7 @@
 import { LimitTrap, MAX_CALL_DEPTH, type Component, type ComponentInstance, type Engine } from '../engine/index.js';
 import { RomhostError } from '../errors.js';
 import type { ChildSpec } from '../scenario/index.js';
+import type { RomReader } from '../sessions/index.js';
 
 /** A report a child submitted in one update. */
 export type Submitted = readonly [report: string, content: Uint8Array];
@@ -25,7 +26,7 @@ export class Child {
     public spec: ChildSpec,
     readonly component: Component,
     private readonly engine: Engine,
-    private readonly read: (name: string) => Uint8Array | undefined,
+    private readonly roms: RomReader,
   ) {
     this.#sources = sourcesOf(spec);
   }
@@ -61,13 +62,18 @@ export class Child {
     try {
       this.#instance = this.engine.instantiate(
         this.component,
-        { read: this.read, submit: (name, content) => this.#submit(name, content) },
+        { read: (name) => this.roms.read(name), submit: (name, content) => this.#submit(name, content) },
         { fuel: this.spec.limits.fuel, memoryMib: this.spec.limits.memory_mib },
       );
     } catch (e) {
       if (e instanceof LimitTrap) throw this.#limitError(e);
       throw new RomhostError('start-failed', { child: this.name, reason: reason(e) }, { cause: e });
     }
+  }
+
+  /** What its start update lists: every routed ROM that has a value, in route order. */
+  startNames(): string[] {
+    return this.roms.startNames();
   }
 
   stop(): void {

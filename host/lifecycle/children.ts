@@ -67,10 +67,10 @@ export class Children {
     this.shadows = new Shadows(engine, router, state);
     router.shadows = this.shadows;
     router.activity = {
-      woken: (name, step) => {
-        this.#set(childHibernated(this.state.get(), name, false));
-        this.#emit(step, name, 'woken');
-        this.#warm.add(name);
+      woken: (child, step) => {
+        this.#set(childHibernated(this.state.get(), child.name, false));
+        this.#emit(step, child.name, 'woken');
+        this.#warm.add(child);
       },
       registered: (member) => this.#families.registered(member),
       member: (name, step) => this.#member(name, step),
@@ -89,7 +89,7 @@ export class Children {
     if (created) family.keys.add(key);
     const child = new Child(family.memberSpec(name), family.component, this.engine, this.router.reader(name));
     this.#children.set(name, child);
-    this.#warm.add(name);
+    this.#warm.add(child);
     this.#syncFamily(family);
     this.#emit(step, name, created ? 'started' : 'woken', created ? family.component.hash : undefined);
     return child;
@@ -352,14 +352,14 @@ export class Children {
     let submitted;
     try {
       candidate.start();
-      submitted = candidate.update(this.router.startNames(name));
+      submitted = candidate.update(candidate.startNames());
     } catch (e) {
       if (!(e instanceof RomhostError)) throw e;
       throw new RomhostError('swap-failed', { child: name, component: component.label, reason: e.message }, { cause: e });
     }
     old.stop();
     this.#children.set(name, candidate);
-    this.#warm.add(name);
+    this.#warm.add(candidate);
     this.#set(childStarted(this.state.get(), name, component, 'by-hand', step));
     this.#emit(step, name, 'swapped', component.hash);
     this.shadows.drop(name, step, reason);
@@ -417,7 +417,7 @@ export class Children {
       this.onFault(this.router.fault(step, e, child.name));
       return;
     }
-    this.#warm.add(child.name);
+    this.#warm.add(child);
     this.#syncFamilyOf(child.name);
     this.router.queueStart(child.name);
   }

@@ -97,7 +97,7 @@ export class Shadows implements ShadowHook {
     let submitted: Submitted[];
     try {
       instance.start();
-      submitted = instance.update(this.router.startNames(live.name));
+      submitted = instance.update(instance.startNames());
     } catch (e) {
       if (!(e instanceof RomhostError)) throw e;
       throw new RomhostError('shadow-failed', { child: live.name, component: component.label, reason: e.message }, { cause: e });

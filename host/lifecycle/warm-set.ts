@@ -8,7 +8,8 @@ import type { Child } from './child.js';
  * the set or drops a thousand instances.
  */
 export class WarmSet {
-  readonly #names = new Set<string>();
+  /** By name: the Child each was added with, so that a sort reads the stamps without a lookup per child. */
+  readonly #children = new Map<string, Child>();
   /** The last sort's oldest, with their stamps then. */
   #victims: { readonly child: Child; readonly stamp: number }[] = [];
   #next = 0;
@@ -17,17 +18,18 @@ export class WarmSet {
   constructor(private readonly counted: (name: string, delta: 1 | -1) => void) {}
 
   get size(): number {
-    return this.#names.size;
+    return this.#children.size;
   }
 
-  add(name: string): void {
-    if (this.#names.has(name)) return;
-    this.#names.add(name);
-    this.counted(name, 1);
+  /** A child with an instance; one that replaces another of its name (a swap) takes its place. */
+  add(child: Child): void {
+    const known = this.#children.has(child.name);
+    this.#children.set(child.name, child);
+    if (!known) this.counted(child.name, 1);
   }
 
   delete(name: string): void {
-    if (this.#names.delete(name)) this.counted(name, -1);
+    if (this.#children.delete(name)) this.counted(name, -1);
   }
 
   /**
@@ -39,13 +41,12 @@ export class WarmSet {
     for (let sorted = false; ; sorted = true) {
       while (this.#next < this.#victims.length) {
         const { child, stamp } = this.#victims[this.#next++]!;
-        if (child.running && child.lastUpdate === stamp && this.#names.has(child.name) && children.get(child.name) === child) return child;
+        if (child.running && child.lastUpdate === stamp && this.#children.get(child.name) === child && children.get(child.name) === child) return child;
       }
       if (sorted) return undefined;
       const warm: Child[] = [];
-      for (const name of [...this.#names]) {
-        const child = children.get(name);
-        if (child?.running) warm.push(child);
+      for (const [name, child] of [...this.#children]) {
+        if (child.running) warm.push(child);
         else this.delete(name); // gone down some other way: a fault, a kill
       }
       warm.sort((a, b) => a.lastUpdate - b.lastUpdate);

@@ -12,6 +12,12 @@
  */
 export class ColdValues {
   readonly #records = new Map<string, string>();
+  /**
+   * The member last unpacked, which has no record until it is packed again: the step that unpacks
+   * a member's values for the change that wakes it asks again when it runs the member, and a miss
+   * among a million records costs as much as a hit.
+   */
+  #thawed: string | undefined;
 
   /** Members with packed values. */
   get size(): number {
@@ -35,13 +41,16 @@ export class ColdValues {
       hot.delete(source);
     }
     if (at > 0) this.#records.set(member, scratch.toString('latin1', 0, at));
+    if (member === this.#thawed) this.#thawed = undefined;
   }
 
   /** Moves a member's values back into `hot`; false when it had no record. */
   thaw(member: string, hot: Map<string, Uint8Array>): boolean {
+    if (member === this.#thawed) return false;
     const record = this.#records.get(member);
     if (record === undefined) return false;
     this.#records.delete(member);
+    this.#thawed = member;
     unpack(member, record, (source, value) => void hot.set(source, value));
     return true;
   }

@@ -8,6 +8,15 @@ import { DirtyQueue } from './dirty-queue.js';
 import { EMPTY_TABLE, type Route, type RouteTable, type Subscriber } from './route-table.js';
 import { ColdValues } from './cold-values.js';
 
+/** What a child reads through: its local ROM names, resolved by the router. */
+export interface RomReader {
+  read(name: string): Uint8Array | undefined;
+  /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
+  startNames(): string[];
+}
+
+const NO_ROUTES: ReadonlyMap<string, Route> = new Map();
+
 /** A report whose value changed. */
 export interface ReportChange {
   readonly step: number;
@@ -44,7 +53,7 @@ export interface ShadowHook {
 /** What the step loop tells the lifecycle (host/lifecycle/children.ts) of the children's activity. */
 export interface ActivityHook {
   /** A hibernating child is about to wake: a fresh instance, started on its ROMs. */
-  woken(child: string, step: number): void;
+  woken(child: Child, step: number): void;
   /** Whether a family member exists (created, and its family still there): a report's pattern reaches only members that do. */
   registered(member: string): boolean;
   /**
@@ -185,27 +194,49 @@ export class Router {
     return undefined;
   }
 
-  /** Unpacks the values of the member that holds `source` packed, before it changes. */
-  #thawOwner(source: string): void {
-    if (this.#cold.size === 0 || this.#values.has(source)) return;
-    this.#coldFind(source, (member) => (this.#cold.thaw(member, this.#values) ? true : undefined));
+  /** Unpacks the values of the member that holds `source` packed, before it changes: for a source with no value unpacked. True when there was one. */
+  #thawOwner(source: string): boolean {
+    if (this.#cold.size === 0) return false;
+    return this.#coldFind(source, (member) => (this.#cold.thaw(member, this.#values) ? true : undefined)) === true;
   }
 
-  /** What `rom.read` sees for `child`: its local names, resolved through the current table. */
-  reader(child: string): (name: string) => Uint8Array | undefined {
-    const family = this.#familyOf(child);
-    if (family !== undefined) {
-      const key = keyOf(child);
-      // A member's routes are its family's, with its key for the `*`: resolved per read, nothing kept per member.
-      return (name) => {
-        const route = this.#table.families.get(family)?.routes.get(name);
-        return route === undefined || route instanceof Uint8Array ? route : this.value(resolvePattern(route, key));
-      };
-    }
-    return (name) => {
-      const route = this.#table.routes.get(child)?.get(name);
-      return typeof route === 'string' ? this.value(route) : route;
+  /**
+   * What `rom.read` sees for `child`: its local names, resolved through the current table. A
+   * member's routes (`input/room/42/msg` for `room/42`) are resolved once per table, not per read: a source name
+   * made anew is a string V8 must hash and compare char by char in each map it looks it up in,
+   * which costs a wake more than all its maps' own work (bench/RESULTS.md).
+   */
+  reader(child: string): RomReader {
+    let table: RouteTable | undefined;
+    let routes: ReadonlyMap<string, Route> = NO_ROUTES;
+    const current = (): ReadonlyMap<string, Route> => {
+      if (table !== this.#table) {
+        table = this.#table;
+        routes = this.#routesOf(child);
+      }
+      return routes;
     };
+    return {
+      read: (name) => {
+        const route = current().get(name);
+        return typeof route === 'string' ? this.value(route) : route;
+      },
+      startNames: () => {
+        const names: string[] = [];
+        for (const [rom, route] of current()) if (typeof route !== 'string' || this.value(route) !== undefined) names.push(rom);
+        return names;
+      },
+    };
+  }
+
+  /** A child's local ROM names and their routes under the current table; a member's with its key for the `*`. */
+  #routesOf(child: string): ReadonlyMap<string, Route> {
+    const family = this.#familyOf(child);
+    if (family === undefined) return this.#table.routes.get(child) ?? NO_ROUTES;
+    const key = keyOf(child);
+    const routes = new Map<string, Route>();
+    for (const [rom, route] of this.#table.families.get(family)?.routes ?? []) routes.set(rom, route instanceof Uint8Array ? route : resolvePattern(route, key));
+    return routes;
   }
 
   /** The family of the scenario that `child` is a member of: `office/layouter`, a subsystem's child, is none. */
@@ -241,17 +272,21 @@ export class Router {
     this.set(later.source, later.compute());
   }
 
-  /** Sets a source's value; a value byte-equal to the current one is no change and wakes nobody. */
-  set(source: string, content: Uint8Array): boolean {
+  /**
+   * Sets a source's value; a value byte-equal to the current one is no change and wakes nobody.
+   * `from` names the member that reported it, if one did: it exists, and needs no lookup among
+   * every member's keys to say so.
+   */
+  set(source: string, content: Uint8Array, from?: string): boolean {
     if (this.#later !== undefined && source === this.#later.source) this.#later = undefined;
-    this.#thawOwner(source);
-    const current = this.#values.get(source);
+    let current = this.#values.get(source);
+    if (current === undefined && this.#thawOwner(source)) current = this.#values.get(source);
     if (current !== undefined && equalBytes(current, content)) return false;
     this.#values.set(source, content);
     if (this.#changes.observed) this.#changes.next({ source, content });
     const subscribers = this.#table.subscribers.get(source);
     // Families are matched by pattern: no table holds a member's routes (there may be millions).
-    if (this.#table.patterns.length > 0 && this.#fanOutToMembers(source, subscribers)) return true;
+    if (this.#table.patterns.length > 0 && this.#fanOutToMembers(source, subscribers, from)) return true;
     if (subscribers) for (const s of subscribers) this.#queue.mark(s.child, s.rom);
     return true;
   }
@@ -261,14 +296,14 @@ export class Router {
    * subscribers, all in fan-out order (by child name, then local name). False when no member
    * matched, and nothing was queued.
    */
-  #fanOutToMembers(source: string, subscribers: readonly Subscriber[] | undefined): boolean {
+  #fanOutToMembers(source: string, subscribers: readonly Subscriber[] | undefined, from: string | undefined): boolean {
     let members: Subscriber[] | undefined;
     for (const p of this.#table.patterns) {
       const key = matchPattern(p.pattern, source);
       if (key === undefined) continue;
       const child = memberName(p.family, key);
       // An input creates the member it addresses; a report reaches only one that exists.
-      if (!p.creates && this.activity?.registered(child) !== true) continue;
+      if (!p.creates && child !== from && this.activity?.registered(child) !== true) continue;
       (members ??= []).push({ child, rom: p.rom });
     }
     if (members === undefined) return false;
@@ -280,25 +315,13 @@ export class Router {
 
   /** Forgets a source's value, for the reports of a child that is gone; nobody routes them any more. */
   delete(source: string): void {
-    this.#thawOwner(source);
+    if (this.#values.delete(source) || !this.#thawOwner(source)) return;
     this.#values.delete(source);
   }
 
   /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
   startNames(child: string): string[] {
-    const names: string[] = [];
-    const family = this.#familyOf(child);
-    if (family !== undefined) {
-      const key = keyOf(child);
-      for (const [rom, route] of this.#table.families.get(family)?.routes ?? []) {
-        if (route instanceof Uint8Array || this.value(resolvePattern(route, key)) !== undefined) names.push(rom);
-      }
-      return names;
-    }
-    for (const [rom, route] of this.#table.routes.get(child) ?? new Map<string, Route>()) {
-      if (typeof route !== 'string' || this.value(route) !== undefined) names.push(rom);
-    }
-    return names;
+    return this.reader(child).startNames();
   }
 
   /** Queues a (re)started child for its first update. */
@@ -316,7 +339,7 @@ export class Router {
   submit(step: number, child: Child, submitted: readonly Submitted[]): void {
     for (const [report, content] of submitted) {
       const source = child.source(report);
-      if (!this.set(source, content)) continue;
+      if (!this.set(source, content, child.name)) continue;
       for (const tap of this.taps) tap.report(step, source, content);
       if (this.#reports.observed) this.#reports.next({ step, child: child.name, report, source, content });
     }
@@ -369,9 +392,9 @@ export class Router {
         if (waking || restartBeforeUpdate?.(child.name, step)) {
           // A fresh instance whose start update, with every routed ROM, stands in for this one.
           if (!waking) child.stop();
-          else if (!member) this.activity?.woken(child.name, step);
+          else if (!member) this.activity?.woken(child, step);
           child.start();
-          changed = this.startNames(child.name);
+          changed = child.startNames();
         }
         submitted = child.update(changed);
         child.lastUpdate = ++this.#updates;
