@@ -254,6 +254,16 @@ children:
     await h.apply(scenario(ROOMS().replace(/ {2}room\/\*:[\s\S]*?reports: \[count, state\]\n/, '').replace('in: room/7/count', 'in: input/seven')));
     expect(h.state.families).toBeUndefined();
     expect([...h.reports().keys()].filter((k) => k.startsWith('room/'))).toEqual([]);
+    // Their inputs stay, the packed ones too: no member owns them now, and the family back registers them again.
+    expect([read(h, 'input/room/1/msg'), read(h, 'input/room/2/msg')]).toEqual(['c', 'b']);
+    await h.apply(scenario(ROOMS()));
+    expect(h.state.families!['room/*']).toMatchObject({ members: 2, warm: 0 });
+    await h.publish('room/2/msg', 'd');
+    expect(lifecycle.at(-1)).toBe(`room/2 woken@${h.state.step}`);
+    expect(read(h, 'room/2/state')).toBe('1\nd'); // its state went with the family
+    await h.publish('room/3/msg', 'e');
+    expect(lifecycle.at(-1)).toBe(`room/3 started@${h.state.step}`);
+    expect(h.state.families!['room/*']).toMatchObject({ members: 3, warm: 2 });
   });
 
   it('after a resume, continue from the values left behind', async () => {

@@ -73,19 +73,20 @@ export class Children {
         this.#warm.add(child);
       },
       registered: (member) => this.#families.registered(member),
-      member: (name, step) => this.#member(name, step),
+      member: (name, step, known) => this.#member(name, step, known),
     };
   }
 
   /**
    * A member about to run, which has no Child: created now if the input that queued it is its
    * first (`started`), else woken from hibernation (`woken`). Its family's counts change with it.
+   * `known`: it surely exists (the router unpacked its packed values), and its key needs no lookup.
    */
-  #member(name: string, step: number): Child | undefined {
+  #member(name: string, step: number, known: boolean): Child | undefined {
     const family = this.#families.of(name);
     if (!family) return undefined;
     const key = keyOf(name);
-    const created = !family.keys.has(key);
+    const created = !known && !family.keys.has(key);
     if (created) family.keys.add(key);
     const child = new Child(family.memberSpec(name), family.component, this.engine, this.router.reader(name));
     this.#children.set(name, child);
@@ -126,7 +127,7 @@ export class Children {
     const family = this.#families.of(name);
     if (family) {
       this.#children.delete(name);
-      this.router.freeze(name, family.sources(name));
+      this.router.freeze(name);
       if (this.state.get().children[name]) this.#set(childRemoved(this.state.get(), name));
     } else {
       this.#set(childHibernated(this.state.get(), name, true));

@@ -1,5 +1,5 @@
 import type { Component } from '../engine/index.js';
-import { familyOf, keyOf, matchPattern, resolvePattern, type ChildSpec, type SourcePattern } from '../scenario/index.js';
+import { familyOf, keyOf, matchPattern, type ChildSpec, type SourcePattern } from '../scenario/index.js';
 import type { FamilyState } from '../state/index.js';
 
 /**
@@ -16,8 +16,6 @@ export class Family {
   constructor(
     public spec: ChildSpec,
     public component: Component,
-    /** The patterns of the inputs that create members (`input/room/STAR/msg`, STAR being `*`). */
-    readonly inputs: readonly SourcePattern[] = [],
   ) {}
 
   get name(): string {
@@ -27,12 +25,6 @@ export class Family {
   /** The spec of one member: the family's, under the member's name. */
   memberSpec(member: string): ChildSpec {
     return { ...this.spec, name: member };
-  }
-
-  /** A member's own sources: its reports and the inputs that address it, the values the router packs while it hibernates. */
-  sources(member: string): string[] {
-    const key = keyOf(member);
-    return [...this.spec.reports.map((report) => `${member}/${report}`), ...this.inputs.map((pattern) => resolvePattern(pattern, key))];
   }
 
   state(): FamilyState {
@@ -74,7 +66,7 @@ export class Families {
    * patterns, `sources` every source that has a value.
    */
   add(spec: ChildSpec, component: Component, inputs: readonly SourcePattern[], sources: Iterable<string>): Family {
-    const family = new Family(spec, component, inputs);
+    const family = new Family(spec, component);
     if (inputs.length > 0) {
       for (const source of sources) {
         if (!source.startsWith('input/')) continue;

@@ -4,7 +4,7 @@ import { ColdValues } from './cold-values.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-test('a member frozen and thawed has the values it had, in the hot map again', () => {
+test('a member frozen and thawed has the values it had, in a map again', () => {
   fc.assert(
     fc.property(
       fc.dictionary(fc.constantFrom('count', 'state', 'ünï', 'a.b'), fc.uint8Array({ maxLength: 300 })),
@@ -15,8 +15,10 @@ test('a member frozen and thawed has the values it had, in the hot map again', (
         hot.set('input/room/7/msg', input);
         hot.set('room/8/count', bytes('other'));
         const before = new Map(hot);
-        cold.freeze('room/7', [...Object.keys(reports).map((r) => `room/7/${r}`), 'input/room/7/msg', 'room/7/absent'], hot);
-        expect([...hot.keys()]).toEqual(['room/8/count']);
+        const own = new Map([...hot].filter(([s]) => s !== 'room/8/count'));
+        cold.freeze('room/7', own);
+        hot.clear();
+        hot.set('room/8/count', bytes('other'));
         expect(cold.has('room/7')).toBe(true);
         expect(new Map(cold.entries())).toEqual(new Map([...before].filter(([s]) => s !== 'room/8/count')));
         expect(cold.value('room/7', 'input/room/7/msg')).toEqual(input);
@@ -33,6 +35,6 @@ test('a member frozen and thawed has the values it had, in the hot map again', (
 
 test('a member with none of the values keeps no record', () => {
   const cold = new ColdValues();
-  cold.freeze('room/1', ['room/1/count'], new Map());
+  cold.freeze('room/1', new Map());
   expect(cold.size).toBe(0);
 });

@@ -1,6 +1,6 @@
 /**
- * The ROM values of hibernated family members, packed: one string per member instead of a map
- * entry, a source name and a typed array per value. A million hibernated members are what a host
+ * The ROM values of hibernated family members, packed (member-values.ts keeps them, and the warm
+ * members' unpacked): one string per member instead of a map entry, a source name and a typed array per value. A million hibernated members are what a host
  * holds most of (DESIGN §7), and in that form a member's values cost about a fifth of the heap, and
  * leave the collector one object to trace instead of nine. A member's values are packed when it
  * hibernates and unpacked when anything but a read needs them (it wakes, or one of them changes).
@@ -12,12 +12,6 @@
  */
 export class ColdValues {
   readonly #records = new Map<string, string>();
-  /**
-   * The member last unpacked, which has no record until it is packed again: the step that unpacks
-   * a member's values for the change that wakes it asks again when it runs the member, and a miss
-   * among a million records costs as much as a hit.
-   */
-  #thawed: string | undefined;
 
   /** Members with packed values. */
   get size(): number {
@@ -28,29 +22,23 @@ export class ColdValues {
     return this.#records.has(member);
   }
 
-  /** Moves the values `hot` holds of `sources` (the member's own) into one record; nothing when it holds none. */
-  freeze(member: string, sources: readonly string[], hot: Map<string, Uint8Array>): void {
+  /** Packs a member's values (its own sources) into one record; none when it has none. */
+  freeze(member: string, values: ReadonlyMap<string, Uint8Array>): void {
     const prefix = `${member}/`;
     let at = 0;
-    for (const source of sources) {
-      const value = hot.get(source);
-      if (value === undefined) continue;
+    for (const [source, value] of values) {
       const own = source.startsWith(prefix) && source.indexOf('/', prefix.length) < 0;
       const name = own ? source.slice(prefix.length) : source;
       at = writeName(name, writeValue(value, at));
-      hot.delete(source);
     }
     if (at > 0) this.#records.set(member, scratch.toString('latin1', 0, at));
-    if (member === this.#thawed) this.#thawed = undefined;
   }
 
-  /** Moves a member's values back into `hot`; false when it had no record. */
+  /** Moves a member's values into `hot`; false when it had no record. */
   thaw(member: string, hot: Map<string, Uint8Array>): boolean {
-    if (member === this.#thawed) return false;
     const record = this.#records.get(member);
     if (record === undefined) return false;
     this.#records.delete(member);
-    this.#thawed = member;
     unpack(member, record, (source, value) => void hot.set(source, value));
     return true;
   }

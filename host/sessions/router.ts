@@ -6,7 +6,7 @@ import { familyOf, keyOf, matchPattern, memberName, resolvePattern } from '../sc
 import type { Fault } from '../state/index.js';
 import { DirtyQueue } from './dirty-queue.js';
 import { EMPTY_TABLE, type Route, type RouteTable, type Subscriber } from './route-table.js';
-import { ColdValues } from './cold-values.js';
+import { MemberValues } from './member-values.js';
 
 /** What a child reads through: its local ROM names, resolved by the router. */
 export interface RomReader {
@@ -59,9 +59,10 @@ export interface ActivityHook {
   /**
    * A member queued by a change of its ROMs that has no Child (never created, or hibernated,
    * which keeps none): its Child, not started yet, the lifecycle having recorded its creation or
-   * waking; undefined when it can be neither (its family is gone).
+   * waking; undefined when it can be neither (its family is gone). `known`: it exists for sure
+   * (its values were packed in this step), no need to look its key up.
    */
-  member(name: string, step: number): Child | undefined;
+  member(name: string, step: number, known: boolean): Child | undefined;
 }
 
 /**
@@ -90,10 +91,10 @@ export interface Placement {
  * step loop that carries report changes to the children that route them (DESIGN §3.1–3.3).
  */
 export class Router {
-  /** Latest value by source key (`CHILD/REPORT`, `input/NAME`). */
+  /** Latest value by source key (`CHILD/REPORT`, `input/NAME`): of every source that is no family member's own (`#ownerOf`). */
   readonly #values = new Map<string, Uint8Array>();
-  /** The values of hibernated family members, packed (cold-values.ts): `value` and every read see them as if they were in `#values`. */
-  readonly #cold = new ColdValues();
+  /** The values of family members, by member (member-values.ts): `value` and every read see them as if they were in `#values`. */
+  readonly #members = new MemberValues();
   readonly #queue = new DirtyQueue();
   readonly #reports = new Subject<ReportChange>();
   readonly #faults = new Subject<Fault>();
@@ -144,60 +145,82 @@ export class Router {
   set table(table: RouteTable) {
     // A value left for later is set under the routes it was left under: the new ones may watch it.
     this.settle();
+    const before = this.#table;
     this.#table = table;
+    if (before.patterns.length > 0 || table.patterns.length > 0) this.#rehome();
+  }
+
+  /**
+   * The family member whose own value `source` is under the current table, if any: a member's
+   * report (`room/42/count`), or an input a family's pattern routes to it, which creates it
+   * (`input/room/42/msg`; the first such pattern's, in table order).
+   */
+  #ownerOf(source: string): string | undefined {
+    if (this.#table.families.size === 0) return undefined;
+    // An input is no member's report (no child is called `input`): only a family's pattern can route it.
+    if (!source.startsWith('input/')) {
+      const member = source.slice(0, source.lastIndexOf('/'));
+      return this.#familyOf(member) === undefined ? undefined : member;
+    }
+    for (const p of this.#table.patterns) {
+      if (!p.creates) continue;
+      const key = matchPattern(p.pattern, source);
+      if (key !== undefined) return memberName(p.family, key);
+    }
+    return undefined;
+  }
+
+  /**
+   * Under a new table, a source may belong to another member, or to none: every value unpacked is
+   * put where the table now says. Packed ones stay with the member they were packed for.
+   */
+  #rehome(): void {
+    const moved: [string, Uint8Array][] = [];
+    for (const [source, value] of this.#values) {
+      if (this.#ownerOf(source) !== undefined) moved.push([source, value]);
+    }
+    for (const [source] of moved) this.#values.delete(source);
+    for (const [member, values] of [...this.#members.unpackedMembers()]) {
+      for (const [source, value] of values) {
+        if (this.#ownerOf(source) === member) continue;
+        moved.push([source, value]);
+        values.delete(source);
+      }
+      if (values.size === 0) this.#members.dropUnpacked(member);
+    }
+    for (const [source, value] of moved) this.#home(source).set(source, value);
+  }
+
+  /** The map that holds `source`'s value: its owner's, unpacked, or the router's own. */
+  #home(source: string): Map<string, Uint8Array> {
+    const owner = this.#ownerOf(source);
+    return owner === undefined ? this.#values : this.#members.unpacked(owner);
   }
 
   value(source: string): Uint8Array | undefined {
     if (this.#later !== undefined && source === this.#later.source) this.settle();
     const value = this.#values.get(source);
-    if (value !== undefined || this.#cold.size === 0) return value;
-    return this.#coldFind(source, (member) => this.#cold.value(member, source));
+    if (value !== undefined) return value;
+    const owner = this.#ownerOf(source);
+    return owner === undefined ? undefined : this.#members.value(owner, source);
   }
 
   /** Every source with a value, in no particular order: for a scan that orders nothing (families.ts). */
   *sources(): IterableIterator<string> {
     this.settle();
     yield* this.#values.keys();
-    for (const [source] of this.#cold.entries()) yield source;
+    for (const [source] of this.#members.entries()) yield source;
   }
 
   /** Every source with a value, sorted by key. */
   values(): [string, Uint8Array][] {
     this.settle();
-    return [...this.#values, ...this.#cold.entries()].sort(([a], [b]) => compareCodeUnits(a, b));
+    return [...this.#values, ...this.#members.entries()].sort(([a], [b]) => compareCodeUnits(a, b));
   }
 
-  /** A hibernating member's values, `sources` (its own), packed until it wakes or one of them changes. */
-  freeze(member: string, sources: readonly string[]): void {
-    this.#cold.freeze(member, sources, this.#values);
-  }
-
-  /**
-   * What `found` makes of the packed values of the member that may hold `source`, its own report
-   * (`room/42/count`) or an input its family routes to it (`input/room/42/msg`): the first answer
-   * that is not undefined. Each candidate costs one lookup among up to a million members' records,
-   * a wake's largest cost but for its instance, so none is looked up twice (bench/RESULTS.md).
-   */
-  #coldFind<T>(source: string, found: (member: string) => T | undefined): T | undefined {
-    // An input is no member's report (no child is called `input`): only a family's pattern can route it.
-    if (!source.startsWith('input/')) {
-      const owned = found(source.slice(0, source.lastIndexOf('/')));
-      if (owned !== undefined) return owned;
-    }
-    for (const p of this.#table.patterns) {
-      if (!p.creates) continue;
-      const key = matchPattern(p.pattern, source);
-      if (key === undefined) continue;
-      const routed = found(memberName(p.family, key));
-      if (routed !== undefined) return routed;
-    }
-    return undefined;
-  }
-
-  /** Unpacks the values of the member that holds `source` packed, before it changes: for a source with no value unpacked. True when there was one. */
-  #thawOwner(source: string): boolean {
-    if (this.#cold.size === 0) return false;
-    return this.#coldFind(source, (member) => (this.#cold.thaw(member, this.#values) ? true : undefined)) === true;
+  /** A hibernating member's values, packed until it wakes or one of them changes. */
+  freeze(member: string): void {
+    this.#members.freeze(member);
   }
 
   /**
@@ -279,10 +302,10 @@ export class Router {
    */
   set(source: string, content: Uint8Array, from?: string): boolean {
     if (this.#later !== undefined && source === this.#later.source) this.#later = undefined;
-    let current = this.#values.get(source);
-    if (current === undefined && this.#thawOwner(source)) current = this.#values.get(source);
+    const values = this.#home(source);
+    const current = values.get(source);
     if (current !== undefined && equalBytes(current, content)) return false;
-    this.#values.set(source, content);
+    values.set(source, content);
     if (this.#changes.observed) this.#changes.next({ source, content });
     const subscribers = this.#table.subscribers.get(source);
     // Families are matched by pattern: no table holds a member's routes (there may be millions).
@@ -315,8 +338,9 @@ export class Router {
 
   /** Forgets a source's value, for the reports of a child that is gone; nobody routes them any more. */
   delete(source: string): void {
-    if (this.#values.delete(source) || !this.#thawOwner(source)) return;
-    this.#values.delete(source);
+    const owner = this.#ownerOf(source);
+    if (owner === undefined) this.#values.delete(source);
+    else this.#members.delete(owner, source);
   }
 
   /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
@@ -377,9 +401,9 @@ export class Router {
       }
       if (member) {
         // Its values, packed while it slept, are read again and again from now on.
-        this.#cold.thaw(item.child, this.#values);
+        this.#members.unpacked(item.child);
         // The lifecycle records its creation or waking, and hands over its Child, to be started here.
-        child = this.activity?.member(item.child, step);
+        child = this.activity?.member(item.child, step, this.#members.thawed === item.child);
         if (!child) continue;
         waking = true;
       }
@@ -409,6 +433,8 @@ export class Router {
       this.submit(step, child, submitted);
       if (shadowed) this.shadows!.compare(step, child.name);
     }
+    // A member unpacked in a step is known to exist within it only: after it, its family may go.
+    this.#members.thawed = undefined;
   }
 
   /** The faults raised since the last call: those of the step that just ended. */
