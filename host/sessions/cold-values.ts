@@ -22,6 +22,11 @@ export class ColdValues {
     return this.#records.has(member);
   }
 
+  /** The members with a record. */
+  members(): IterableIterator<string> {
+    return this.#records.keys();
+  }
+
   /** Packs a member's values (its own sources) into one record; none when it has none. */
   freeze(member: string, values: ReadonlyMap<string, Uint8Array>): void {
     const prefix = `${member}/`;

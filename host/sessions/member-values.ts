@@ -74,7 +74,13 @@ export class MemberValues {
     this.#cold.freeze(member, warm);
   }
 
-  /** Every member's unpacked values, by member: for a new route table to sort them anew (router.ts). */
+  /** Unpacks every packed member `which` picks: for a route table that no longer says their values are theirs. */
+  unpackEach(which: (member: string) => boolean): void {
+    for (const member of [...this.#cold.members()]) if (which(member)) this.unpacked(member);
+    this.thawed = undefined;
+  }
+
+  /** Every member's unpacked values, by member: for a new route table to sort them anew (source-values.ts). */
   unpackedMembers(): IterableIterator<[string, Map<string, Uint8Array>]> {
     return this.#warm.entries();
   }

@@ -1,4 +1,4 @@
-import { formatSource, isFamily, sourcePattern, type Scenario, type SourcePattern } from '../scenario/index.js';
+import { familyOf, formatSource, isFamily, sourcePattern, type Scenario, type SourcePattern } from '../scenario/index.js';
 import { compareCodeUnits } from '../code-unit-order.js';
 
 /** A child's local ROM fed by a source. */
@@ -45,6 +45,13 @@ export interface RouteTable {
 }
 
 export const EMPTY_TABLE: RouteTable = { subscribers: new Map(), routes: new Map(), families: new Map(), patterns: [] };
+
+/** The family of `table` that `child` is a member of: `office/layouter`, a subsystem's child, is none. */
+export function memberFamily(table: RouteTable, child: string): string | undefined {
+  if (table.families.size === 0) return undefined;
+  const family = familyOf(child);
+  return family !== undefined && table.families.has(family) ? family : undefined;
+}
 
 /** The routing policy of a scenario, as lookup tables. Pure. */
 export function routeTable(scenario: Scenario): RouteTable {

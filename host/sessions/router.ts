@@ -2,99 +2,22 @@ import { concat, defer, filter, map, of, Subject, type Observable } from 'rxjs';
 import { RomhostError } from '../errors.js';
 import type { Child, Submitted } from '../lifecycle/index.js';
 import { compareCodeUnits } from '../code-unit-order.js';
-import { familyOf, keyOf, matchPattern, memberName, resolvePattern } from '../scenario/index.js';
+import { keyOf, matchPattern, memberName, resolvePattern } from '../scenario/index.js';
 import type { Fault } from '../state/index.js';
 import { DirtyQueue } from './dirty-queue.js';
-import { EMPTY_TABLE, type Route, type RouteTable, type Subscriber } from './route-table.js';
-import { MemberValues } from './member-values.js';
-
-/** What a child reads through: its local ROM names, resolved by the router. */
-export interface RomReader {
-  read(name: string): Uint8Array | undefined;
-  /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
-  startNames(): string[];
-}
+import { EMPTY_TABLE, memberFamily, type Route, type RouteTable, type Subscriber } from './route-table.js';
+import { SourceValues } from './source-values.js';
+import type { ActivityHook, Placement, ReportChange, RomReader, ShadowHook, SourceValue, StepTap } from './step-hooks.js';
 
 const NO_ROUTES: ReadonlyMap<string, Route> = new Map();
-
-/** A report whose value changed. */
-export interface ReportChange {
-  readonly step: number;
-  readonly child: string;
-  readonly report: string;
-  /** `CHILD/REPORT`: the name other children route it by. */
-  readonly source: string;
-  readonly content: Uint8Array;
-}
-
-/** A source's new value. */
-export interface SourceValue {
-  /** `CHILD/REPORT`, `input/NAME` or `host/state`. */
-  readonly source: string;
-  readonly content: Uint8Array;
-}
-
-/**
- * What the step loop asks of the shadows (host/lifecycle/shadows.ts): candidates that run beside
- * live children on the same ROMs, their reports kept apart and compared.
- */
-export interface ShadowHook {
-  /** Whether any child has a shadow: when none has, the step loop asks nothing more. */
-  readonly active: boolean;
-  /**
-   * After `child`'s update with `changed`, before its reports are routed: its shadow, if it has
-   * one, runs the same update on the same ROM values. False when there was none to run.
-   */
-  update(step: number, child: string, changed: string[]): boolean;
-  /** After the child's reports are routed: the shadow's reports are compared with them. */
-  compare(step: number, child: string): void;
-}
-
-/** What the step loop tells the lifecycle (host/lifecycle/children.ts) of the children's activity. */
-export interface ActivityHook {
-  /** A hibernating child is about to wake: a fresh instance, started on its ROMs. */
-  woken(child: Child, step: number): void;
-  /** Whether a family member exists (created, and its family still there): a report's pattern reaches only members that do. */
-  registered(member: string): boolean;
-  /**
-   * A member queued by a change of its ROMs that has no Child (never created, or hibernated,
-   * which keeps none): its Child, not started yet, the lifecycle having recorded its creation or
-   * waking; undefined when it can be neither (its family is gone). `known`: it exists for sure
-   * (its values were packed in this step), no need to look its key up.
-   */
-  member(name: string, step: number, known: boolean): Child | undefined;
-}
-
-/**
- * What hears each report change and fault as it happens, called directly: the host's taps
- * (`Host.tap`), for which no object is made per report and nothing goes through RxJS.
- */
-export interface StepTap {
-  report(step: number, source: string, content: Uint8Array): void;
-  fault(fault: Fault): void;
-}
-
-/**
- * Where children run, for a host that is one of a cluster (host/cluster): each child is owned by
- * one host at a time. A child owned by another host, or by none yet, is never created, started,
- * woken or updated here; its reports reach this host from outside (`Host.receive`).
- */
-export interface Placement {
-  /** This host's name in the cluster. */
-  readonly host: string;
-  /** The host that owns `child` now; '' while none does. */
-  owner(child: string): string;
-}
 
 /**
  * The ROM and report sessions: the latest value of every source, the routing table, and the
  * step loop that carries report changes to the children that route them (DESIGN §3.1–3.3).
  */
 export class Router {
-  /** Latest value by source key (`CHILD/REPORT`, `input/NAME`): of every source that is no family member's own (`#ownerOf`). */
-  readonly #values = new Map<string, Uint8Array>();
-  /** The values of family members, by member (member-values.ts): `value` and every read see them as if they were in `#values`. */
-  readonly #members = new MemberValues();
+  /** The latest value of every source. */
+  readonly #values = new SourceValues();
   readonly #queue = new DirtyQueue();
   readonly #reports = new Subject<ReportChange>();
   readonly #faults = new Subject<Fault>();
@@ -145,82 +68,30 @@ export class Router {
   set table(table: RouteTable) {
     // A value left for later is set under the routes it was left under: the new ones may watch it.
     this.settle();
-    const before = this.#table;
     this.#table = table;
-    if (before.patterns.length > 0 || table.patterns.length > 0) this.#rehome();
-  }
-
-  /**
-   * The family member whose own value `source` is under the current table, if any: a member's
-   * report (`room/42/count`), or an input a family's pattern routes to it, which creates it
-   * (`input/room/42/msg`; the first such pattern's, in table order).
-   */
-  #ownerOf(source: string): string | undefined {
-    if (this.#table.families.size === 0) return undefined;
-    // An input is no member's report (no child is called `input`): only a family's pattern can route it.
-    if (!source.startsWith('input/')) {
-      const member = source.slice(0, source.lastIndexOf('/'));
-      return this.#familyOf(member) === undefined ? undefined : member;
-    }
-    for (const p of this.#table.patterns) {
-      if (!p.creates) continue;
-      const key = matchPattern(p.pattern, source);
-      if (key !== undefined) return memberName(p.family, key);
-    }
-    return undefined;
-  }
-
-  /**
-   * Under a new table, a source may belong to another member, or to none: every value unpacked is
-   * put where the table now says. Packed ones stay with the member they were packed for.
-   */
-  #rehome(): void {
-    const moved: [string, Uint8Array][] = [];
-    for (const [source, value] of this.#values) {
-      if (this.#ownerOf(source) !== undefined) moved.push([source, value]);
-    }
-    for (const [source] of moved) this.#values.delete(source);
-    for (const [member, values] of [...this.#members.unpackedMembers()]) {
-      for (const [source, value] of values) {
-        if (this.#ownerOf(source) === member) continue;
-        moved.push([source, value]);
-        values.delete(source);
-      }
-      if (values.size === 0) this.#members.dropUnpacked(member);
-    }
-    for (const [source, value] of moved) this.#home(source).set(source, value);
-  }
-
-  /** The map that holds `source`'s value: its owner's, unpacked, or the router's own. */
-  #home(source: string): Map<string, Uint8Array> {
-    const owner = this.#ownerOf(source);
-    return owner === undefined ? this.#values : this.#members.unpacked(owner);
+    this.#values.table = table;
   }
 
   value(source: string): Uint8Array | undefined {
     if (this.#later !== undefined && source === this.#later.source) this.settle();
-    const value = this.#values.get(source);
-    if (value !== undefined) return value;
-    const owner = this.#ownerOf(source);
-    return owner === undefined ? undefined : this.#members.value(owner, source);
+    return this.#values.get(source);
   }
 
   /** Every source with a value, in no particular order: for a scan that orders nothing (families.ts). */
   *sources(): IterableIterator<string> {
     this.settle();
-    yield* this.#values.keys();
-    for (const [source] of this.#members.entries()) yield source;
+    yield* this.#values.sources();
   }
 
   /** Every source with a value, sorted by key. */
   values(): [string, Uint8Array][] {
     this.settle();
-    return [...this.#values, ...this.#members.entries()].sort(([a], [b]) => compareCodeUnits(a, b));
+    return this.#values.sorted();
   }
 
   /** A hibernating member's values, packed until it wakes or one of them changes. */
   freeze(member: string): void {
-    this.#members.freeze(member);
+    this.#values.freeze(member);
   }
 
   /**
@@ -254,19 +125,12 @@ export class Router {
 
   /** A child's local ROM names and their routes under the current table; a member's with its key for the `*`. */
   #routesOf(child: string): ReadonlyMap<string, Route> {
-    const family = this.#familyOf(child);
+    const family = memberFamily(this.#table, child);
     if (family === undefined) return this.#table.routes.get(child) ?? NO_ROUTES;
     const key = keyOf(child);
     const routes = new Map<string, Route>();
     for (const [rom, route] of this.#table.families.get(family)?.routes ?? []) routes.set(rom, route instanceof Uint8Array ? route : resolvePattern(route, key));
     return routes;
-  }
-
-  /** The family of the scenario that `child` is a member of: `office/layouter`, a subsystem's child, is none. */
-  #familyOf(child: string): string | undefined {
-    if (this.#table.families.size === 0) return undefined;
-    const family = familyOf(child);
-    return family !== undefined && this.#table.families.has(family) ? family : undefined;
   }
 
   /**
@@ -302,7 +166,7 @@ export class Router {
    */
   set(source: string, content: Uint8Array, from?: string): boolean {
     if (this.#later !== undefined && source === this.#later.source) this.#later = undefined;
-    const values = this.#home(source);
+    const values = this.#values.home(source);
     const current = values.get(source);
     if (current !== undefined && equalBytes(current, content)) return false;
     values.set(source, content);
@@ -338,9 +202,7 @@ export class Router {
 
   /** Forgets a source's value, for the reports of a child that is gone; nobody routes them any more. */
   delete(source: string): void {
-    const owner = this.#ownerOf(source);
-    if (owner === undefined) this.#values.delete(source);
-    else this.#members.delete(owner, source);
+    this.#values.delete(source);
   }
 
   /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
@@ -391,7 +253,7 @@ export class Router {
       // A hibernating child wakes for a change of its ROMs; one that is down stays down.
       let waking = child?.hibernated === true;
       // A family member with no Child: the input that addresses it creates it, or it hibernated (which keeps none).
-      const member = !child && this.#familyOf(item.child) !== undefined;
+      const member = !child && memberFamily(this.#table, item.child) !== undefined;
       if (!member && (!child || (!child.running && !waking))) continue;
       if (updates === budget) {
         this.#queue.clear();
@@ -400,10 +262,9 @@ export class Router {
         break;
       }
       if (member) {
-        // Its values, packed while it slept, are read again and again from now on.
-        this.#members.unpacked(item.child);
+        const known = this.#values.unpack(item.child);
         // The lifecycle records its creation or waking, and hands over its Child, to be started here.
-        child = this.activity?.member(item.child, step, this.#members.thawed === item.child);
+        child = this.activity?.member(item.child, step, known);
         if (!child) continue;
         waking = true;
       }
@@ -433,8 +294,7 @@ export class Router {
       this.submit(step, child, submitted);
       if (shadowed) this.shadows!.compare(step, child.name);
     }
-    // A member unpacked in a step is known to exist within it only: after it, its family may go.
-    this.#members.thawed = undefined;
+    this.#values.endStep();
   }
 
   /** The faults raised since the last call: those of the step that just ended. */
