@@ -16,33 +16,15 @@ export class MemberValues {
   readonly #warm = new Map<string, Map<string, Uint8Array>>();
   readonly #cold = new ColdValues();
   /**
-   * The member last looked up, and its map: nearly every value a wake reads and changes is the woken
-   * member's, and a lookup among thousands of members costs ~0.2 µs even when it finds one in the cache.
-   */
-  #last: { readonly member: string; readonly values: Map<string, Uint8Array> } | undefined;
-  /**
    * The member last unpacked from a record, until the router clears it at the end of each step:
    * a member with a record exists (only members are packed), which spares a wake a lookup among
    * every member's keys to tell a woken member from a new one.
    */
   thawed: string | undefined;
 
-  #warmOf(member: string): Map<string, Uint8Array> | undefined {
-    const last = this.#last;
-    if (last !== undefined && last.member === member) return last.values;
-    const values = this.#warm.get(member);
-    if (values !== undefined) this.#last = { member, values };
-    return values;
-  }
-
-  #forget(member: string): void {
-    this.#warm.delete(member);
-    if (this.#last?.member === member) this.#last = undefined;
-  }
-
   /** The value of `source`, one of `member`'s own; a packed one is read without unpacking the rest. */
   value(member: string, source: string): Uint8Array | undefined {
-    const warm = this.#warmOf(member);
+    const warm = this.#warm.get(member);
     return warm === undefined ? this.#cold.value(member, source) : warm.get(source);
   }
 
@@ -51,26 +33,25 @@ export class MemberValues {
    * while it runs. An empty map for a member that has none yet.
    */
   unpacked(member: string): Map<string, Uint8Array> {
-    let values = this.#warmOf(member);
+    let values = this.#warm.get(member);
     if (values === undefined) {
       values = new Map();
       if (this.#cold.thaw(member, values)) this.thawed = member;
       this.#warm.set(member, values);
-      this.#last = { member, values };
     }
     return values;
   }
 
   /** Forgets one of a member's values. */
   delete(member: string, source: string): void {
-    if (this.#warmOf(member) !== undefined || this.#cold.has(member)) this.unpacked(member).delete(source);
+    if (this.#warm.get(member) !== undefined || this.#cold.has(member)) this.unpacked(member).delete(source);
   }
 
   /** Packs a member's values, as it hibernates: a hibernated member's are read seldom, and there may be a million. */
   freeze(member: string): void {
-    const warm = this.#warmOf(member);
+    const warm = this.#warm.get(member);
     if (warm === undefined) return;
-    this.#forget(member);
+    this.#warm.delete(member);
     this.#cold.freeze(member, warm);
   }
 
@@ -87,7 +68,7 @@ export class MemberValues {
 
   /** Forgets a member's unpacked values: the caller has taken them elsewhere. */
   dropUnpacked(member: string): void {
-    this.#forget(member);
+    this.#warm.delete(member);
   }
 
   /** Every value by source, members in no particular order. */

@@ -96,9 +96,8 @@ export class Router {
 
   /**
    * What `rom.read` sees for `child`: its local names, resolved through the current table. A
-   * member's routes (`input/room/42/msg` for `room/42`) are resolved once per table, not per read: a source name
-   * made anew is a string V8 must hash and compare char by char in each map it looks it up in,
-   * which costs a wake more than all its maps' own work (bench/RESULTS.md).
+   * member's routes (`input/room/42/msg` for `room/42`) are resolved once per table, not made anew
+   * on each read.
    */
   reader(child: string): RomReader {
     let table: RouteTable | undefined;
