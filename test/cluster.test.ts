@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { createHost, joinCluster, type ClusterEvent, type ClusterHost, type Scenario } from '../host/index.js';
+import { encodeRecord } from '../host/cluster/child-records.js';
 import { chooseHost } from '../host/cluster/hrw.js';
 import { encodeKey } from '../host/store/nats-keys.js';
 import { scenario, text } from './support/scenarios.js';
@@ -133,6 +135,124 @@ describe('a cluster of hosts on NATS JetStream', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  }, 120_000);
+
+  it('takes over the children of a host that leaves when its watch of the records has not brought them yet', async () => {
+    // As the test above, with a's watch of the children's records far behind (as under load): it
+    // knows b's children only from the inputs that addressed them, and claiming one finds b's record.
+    // The watch stalls for good here: its consumer deleted on the server, which the client hears of
+    // only after a minute without heartbeats.
+    const s = scenario(ROOMS);
+    const p = prefix();
+    const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
+    const nc = await connect({ servers: server.url });
+    const jsm = await jetstreamManager(nc);
+    const watches = await jsm.consumers.list(`KV_${p}-children`).next();
+    expect(watches).toHaveLength(1);
+    await jsm.consumers.delete(`KV_${p}-children`, watches[0]!.name);
+    const b = await joinCluster(s, { url: server.url, prefix: p, host: 'b', leaseMs: 2000 });
+    const events: ClusterEvent[] = [];
+    a.events$.subscribe((e) => events.push(e));
+    try {
+      const first = inputs(10, 2);
+      await handled([a, b], await publish([a, b], first, (i) => i % 2));
+      const left = b.owned();
+      expect(left.length).toBeGreaterThan(0);
+      await b.close();
+      const more = inputs(10, 2, 2);
+      await handled([a], await publish([a], more, () => 0));
+      for (let i = 0; i < 100 && !left.every((c) => a.owned().includes(c)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(a.owned()).toEqual(expect.arrayContaining(left));
+      expect(events.filter((e) => e.kind === 'took-over').map((e) => e.name).sort()).toEqual([...left].sort());
+      await converged([a], await alone(s, [...first, ...more]));
+    } finally {
+      await a.close();
+      await b.close();
+      await nc.close();
+    }
+  }, 120_000);
+
+  it('takes over a child whose record reaches it only after its host lapsed', async () => {
+    // c (a heartbeat, nothing more) leaves; a is told, and has no record of c to take over. Only
+    // then does c's claim of a room reach it (its watch of the records behind its watch of the
+    // hosts), and then the room's first input (its log further behind): c claimed the room as of
+    // the input before, and died before it wrote a checkpoint. a must take it over from there.
+    const s = scenario(ROOMS);
+    const p = prefix();
+    const nc = await connect({ servers: server.url });
+    const hosts = await new Kvm(nc).create(`${p}-hosts`, { history: 1, storage: 'file' });
+    const records = await new Kvm(nc).create(`${p}-children`, { history: 1, storage: 'file' });
+    await hosts.put(encodeKey('c'), new TextEncoder().encode(JSON.stringify({ host: 'c' })));
+    const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
+    const events: ClusterEvent[] = [];
+    a.events$.subscribe((e) => events.push(e));
+    try {
+      const first = inputs(5, 1);
+      const before = await publish([a], first, () => 0);
+      await handled([a], before);
+      const room = Array.from({ length: 30 }, (_, k) => `room/${k}`).find((c) => chooseHost(c, ['a', 'c']) === 'c' && !a.owned().includes(c) && !first.some(([name]) => name === `${c}/msg`))!;
+      await hosts.delete(encodeKey('c'));
+      for (let i = 0; i < 100 && !events.some((e) => e.kind === 'lapsed' && e.name === 'c'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(events.some((e) => e.kind === 'lapsed' && e.name === 'c')).toBe(true);
+      // The takeover the lapse set off has run (it was queued before this input).
+      await handled([a], await a.publish('room/0/msg', 'again'));
+      await records.create(encodeKey(room), encodeRecord({ host: 'c', seq: before + 1, reports: {}, roms: {} }));
+      const more: [string, string][] = [[`${room}/msg`, 'hi'], [`${room}/msg`, 'there']];
+      await handled([a], await publish([a], more, () => 0));
+      for (let i = 0; i < 100 && !a.owned().includes(room); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(a.owned()).toContain(room);
+      expect(events.filter((e) => e.kind === 'took-over').map((e) => e.name)).toEqual([room]);
+      await converged([a], await alone(s, [...first, ['room/0/msg', 'again'], ...more]));
+      expect(text(a.host.read(`${room}/count`))).toBe('2');
+    } finally {
+      await a.close();
+      await nc.close();
+    }
+  }, 120_000);
+
+  it('keeps a child it took over when the record it took it at is told only after the takeover', async () => {
+    // c and d are heartbeats and records, nothing more. a takes over c's room first, and catching it
+    // up from far back keeps it busy: meanwhile d leaves, and then d's last checkpoint reaches a (d
+    // wrote it before it left; a's watch of the records is behind its watch of the hosts). Both wait
+    // their turn behind the catch-up, the takeover first: it finds that checkpoint (a has it by then)
+    // and takes d's room at it. The checkpoint, told next, is d's word on a room a owns now, and
+    // stale: a must keep the room, not drop it for d (and leave it with nobody: its record names a).
+    const s = scenario(ROOMS);
+    const p = prefix();
+    const nc = await connect({ servers: server.url });
+    const hosts = await new Kvm(nc).create(`${p}-hosts`, { history: 1, storage: 'file' });
+    const records = await new Kvm(nc).create(`${p}-children`, { history: 1, storage: 'file' });
+    const beat = new TextEncoder().encode(JSON.stringify({ beat: 1 }));
+    await hosts.put(encodeKey('c'), beat);
+    await hosts.put(encodeKey('d'), beat);
+    const [slow, late] = ['room/0', 'room/1'];
+    const claim = (host: string) => encodeRecord({ host, seq: 0, reports: {}, roms: {} });
+    await records.create(encodeKey(slow), claim('c'));
+    const revision = await records.create(encodeKey(late), claim('d'));
+    // A lease that does not run out here: c and d lapse when they leave, and only then.
+    const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 60_000 });
+    const events: ClusterEvent[] = [];
+    a.events$.subscribe((e) => events.push(e));
+    try {
+      const first = Array.from({ length: 2000 }, (_, i): [string, string] => [`${slow}/msg`, `m${i}`]);
+      await handled([a], await publish([a], first, () => 0));
+      expect(a.owned()).toEqual(['follower']);
+      await hosts.delete(encodeKey('c'));
+      for (let i = 0; i < 200 && !events.some((e) => e.kind === 'lapsed' && e.name === 'c'); i++) await new Promise((r) => setTimeout(r, 5));
+      await hosts.delete(encodeKey('d'));
+      await records.update(encodeKey(late), claim('d'), revision);
+      for (let i = 0; i < 200 && !(a.owned().includes(slow) && a.owned().includes(late)); i++) await new Promise((r) => setTimeout(r, 50));
+      const more: [string, string][] = [[`${slow}/msg`, 'x'], [`${late}/msg`, 'y']];
+      await handled([a], await publish([a], more, () => 0));
+      expect(events.filter((e) => e.kind === 'lost')).toEqual([]);
+      expect(a.owned()).toEqual(expect.arrayContaining([slow, late]));
+      expect(events.filter((e) => e.kind === 'took-over').map((e) => e.name).sort()).toEqual([slow, late]);
+      await converged([a], await alone(s, [...first, ...more]));
+      expect(text(a.host.read(`${late}/count`))).toBe('1');
+    } finally {
+      await a.close();
+      await nc.close();
     }
   }, 120_000);
 

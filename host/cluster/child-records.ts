@@ -39,7 +39,7 @@ export class ChildRecords {
     private readonly onChange: (child: string, record: ChildRecord, before: ChildRecord | undefined) => void,
   ) {}
 
-  /** The bucket of the cluster `prefix`, its records loaded; `onChange` hears of each record another host writes from then on. */
+  /** The bucket of the cluster `prefix`, its records loaded; `onChange` hears of each record another host writes from then on, as this host learns of it (by the watch, or by reading it after a refused write). */
   static async open(nc: NatsConnection, prefix: string, onChange: (child: string, record: ChildRecord, before: ChildRecord | undefined) => void): Promise<ChildRecords> {
     const kv = await new Kvm(nc).create(`${prefix}-children`, { history: 1, storage: 'file' });
     const records = new ChildRecords(kv, onChange);
@@ -108,10 +108,18 @@ export class ChildRecords {
     }
   }
 
+  /**
+   * Reads a child's record as it is now, after a write refused for its revision: another host's,
+   * which `onChange` hears of as if the watch had brought it (the watch, when it does bring it,
+   * finds it known already and tells nothing).
+   */
   async #refresh(child: string): Promise<void> {
     const e = await this.kv.get(encodeKey(child));
     const before = this.#cache.get(child);
-    if (e && e.operation === 'PUT' && (!before || before.revision < e.revision)) this.#cache.set(child, { record: decodeRecord(e.value), revision: e.revision });
+    if (!e || e.operation !== 'PUT' || (before && before.revision >= e.revision)) return;
+    const record = decodeRecord(e.value);
+    this.#cache.set(child, { record, revision: e.revision });
+    this.onChange(child, record, before?.record);
   }
 }
 

@@ -285,6 +285,11 @@ class ClusterNode implements ClusterHost {
   /** Another host wrote a child's record: its reports reach the children here that route them; a change of owner is placed. */
   async #onRecord(child: string, record: ChildRecord, before: ChildRecord | undefined): Promise<void> {
     this.#known.add(child);
+    // Superseded while it waited its turn: by this host's own write (a takeover that read it, and
+    // took the child at its revision), or by a later record, told next. Acted on, the record of a
+    // host that lapsed would take from this host the child it has just taken over from that host,
+    // and leave it with nobody (its record names this host).
+    if (this.#records.get(child) !== record) return;
     if (this.#owned.has(child)) {
       if (record.host !== this.name) await this.#lose([child]);
       return;
@@ -293,6 +298,27 @@ class ClusterNode implements ClusterHost {
       if (before?.host !== record.host) await this.#host.place([child]);
       await this.#receive(child, Object.entries(record.reports));
     });
+    // A record of a host that lapsed, come after the lapse: this host's watch of the records is
+    // behind its watch of the hosts (the two are not ordered), so the takeover the lapse set off
+    // did not know of it (a claim, or a checkpoint brought while it ran). Nothing tells of a lapse
+    // twice: it is taken now.
+    if (this.#orphaned(child)) await this.#takeOver();
+  }
+
+  /**
+   * Whether `child` is owned, by its record, by a host this host has been told lapsed, and
+   * rendezvous hashing gives it to this host: a takeover would take it. For a record learnt after
+   * the lapse, which the lapse's own takeover could not see.
+   */
+  #orphaned(child: string): boolean {
+    const record = this.#records.get(child);
+    return (
+      record !== undefined &&
+      !this.#owned.has(child) &&
+      record.host !== this.name &&
+      this.#membership.lapsed(record.host) &&
+      chooseHost(child, this.#membership.live()) === this.name
+    );
   }
 
   /** Another host's reports of `child`, each that differs from what this host has. */
@@ -326,7 +352,7 @@ class ClusterNode implements ClusterHost {
       return undefined;
     };
     let candidates = [...this.#records.entries()].map(([child]) => child);
-    while (candidates.length > 0) {
+    do {
       const refused: string[] = [];
       // All at once: each is one compare-and-set on its own key.
       await Promise.all(
@@ -338,22 +364,25 @@ class ClusterNode implements ClusterHost {
           else if (this.#records.get(child) !== record) refused.push(child);
         }),
       );
-      // A take refused because this host's copy of the record was behind (its host checkpointed it
-      // once more before it died, and the watch had not brought that here yet) is tried again on the
-      // record as it is now: left alone, the child would stay with a host that is gone, as nothing
-      // tells of a lapse twice. One that another host took names a live host now, and is left. Each
-      // round needs a newer record than the last (the refusal brought it), so this ends.
-      candidates = refused;
-    }
-    for (const child of this.#known) {
-      if (this.#owned.has(child) || this.#records.get(child) !== undefined || !mine(child)) continue;
-      // Nobody ever claimed it (its host died first): from the log's start.
-      const next: ChildRecord = { host: this.name, seq: 0, reports: {}, roms: {} };
-      if (await this.#records.claim(child, next)) {
-        taken.set(child, next);
-        claimed.add(child);
+      for (const child of this.#known) {
+        if (this.#owned.has(child) || this.#records.get(child) !== undefined || !mine(child)) continue;
+        // No record known: nobody ever claimed it (its host died first), claimed from the log's start.
+        const next: ChildRecord = { host: this.name, seq: 0, reports: {}, roms: {} };
+        if (await this.#records.claim(child, next)) {
+          taken.set(child, next);
+          claimed.add(child);
+        } else if (this.#records.get(child) !== undefined) refused.push(child);
       }
-    }
+      // Tried again on the record as it is now: a take refused because this host's copy of the
+      // record was behind (its host checkpointed it once more before it died, and the watch had
+      // not brought that here yet), and a claim refused because there was a record this host had not
+      // heard of yet (the watch of the records is not ordered with that of the hosts: its host may
+      // be the one that lapsed). Left alone, such a child would stay with a host that is gone, as
+      // nothing tells of a lapse twice. One that another host took names a live host now, and is
+      // left. Each round needs a newer record than the last (the refusal brought it), and a child
+      // whose claim was refused has a record from then on, so this ends.
+      candidates = refused;
+    } while (candidates.length > 0);
     if (taken.size === 0) return;
     const others = this.#host.reports();
     const caught = await catchUp({ scenario: this.scenario, engine: this.#engine, log: this.#log, orphans: taken, to: this.#position, reports: others });

@@ -85,6 +85,15 @@ export class Membership {
   }
 
   /**
+   * Whether `host` is one this host has been told lapsed (or left), and has not renewed its
+   * heartbeat since: the children its records name are for the others to take over, whenever
+   * those records reach them.
+   */
+  lapsed(host: string): boolean {
+    return this.#lapsed.has(host);
+  }
+
+  /**
    * Renews this host's heartbeat, one renewal at a time. A renewal refused for its revision means
    * another process writes under this name: this host stops (onTaken). One that fails otherwise (a
    * timeout on a loaded server) is tried again at the next tick; the lease allows for a few.
