@@ -85,6 +85,9 @@ describe('a cluster of hosts on NATS JetStream', () => {
     const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
     const b = await joinCluster(s, { url: server.url, prefix: p, host: 'b', leaseMs: 2000 });
     try {
+      // a hears of b by a watch: until then, it would claim b's rooms as its own (rightly, as far as it knows).
+      for (let i = 0; i < 100 && a.hosts().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect([a.hosts(), b.hosts()]).toEqual([['a', 'b'], ['a', 'b']]);
       // The follower is static: a, alone when it started, claimed it. room/0, which it follows, is b's by rendezvous hashing.
       expect(a.owned()).toEqual(['follower']);
       expect(chooseHost('room/0', ['a', 'b'])).toBe('b');

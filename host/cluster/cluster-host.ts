@@ -46,6 +46,8 @@ export interface ClusterHost {
   readonly position: number;
   /** The children this host owns, sorted. */
   owned(): string[];
+  /** The hosts this one knows to be alive now, itself included, sorted: whom it shares children with. */
+  hosts(): string[];
   readonly events$: Observable<ClusterEvent>;
   /** Leaves the cluster: the others take this host's children over at once. */
   close(): Promise<void>;
@@ -412,6 +414,10 @@ class ClusterNode implements ClusterHost {
 
   owned(): string[] {
     return [...this.#owned].sort();
+  }
+
+  hosts(): string[] {
+    return this.#membership.live();
   }
 
   /** Why a host that stopped will handle no more inputs. */
