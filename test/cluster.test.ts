@@ -53,6 +53,22 @@ async function handled(hosts: readonly ClusterHost[], seq: number): Promise<void
   }
 }
 
+/** Until `done` holds, looking `tries` times at most, `ms` apart: the caller's expectations then say what did not come. */
+async function until(done: () => boolean, tries: number, ms: number): Promise<void> {
+  for (let i = 0; i < tries && !done(); i++) await new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The cluster `p`'s buckets of hosts and of children's records, on a connection of the test's own:
+ * to play hosts that are nothing but a heartbeat and records. Close `nc` when done.
+ */
+async function buckets(p: string) {
+  const nc = await connect({ servers: server.url });
+  const kvm = new Kvm(nc);
+  const options = { history: 1, storage: 'file' } as const;
+  return { nc, hosts: await kvm.create(`${p}-hosts`, options), records: await kvm.create(`${p}-children`, options) };
+}
+
 /** What one host alone reports on the inputs. */
 async function alone(s: Scenario, all: readonly [string, string][]): Promise<Record<string, string>> {
   const host = createHost();
@@ -74,7 +90,7 @@ const view = (cluster: ClusterHost) => Object.fromEntries([...cluster.host.repor
 
 /** Until every host's view of the reports is `expected` (other hosts' reports arrive by a watch, a little later). */
 async function converged(hosts: readonly ClusterHost[], expected: Record<string, string>): Promise<void> {
-  for (let i = 0; i < 200 && !hosts.every((h) => JSON.stringify(view(h)) === JSON.stringify(expected)); i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => hosts.every((h) => JSON.stringify(view(h)) === JSON.stringify(expected)), 200, 50);
   for (const host of hosts) expect(view(host)).toEqual(expected);
 }
 
@@ -86,7 +102,7 @@ describe('a cluster of hosts on NATS JetStream', () => {
     const b = await joinCluster(s, { url: server.url, prefix: p, host: 'b', leaseMs: 2000 });
     try {
       // a hears of b by a watch: until then, it would claim b's rooms as its own (rightly, as far as it knows).
-      for (let i = 0; i < 100 && a.hosts().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      await until(() => a.hosts().length >= 2, 100, 20);
       expect([a.hosts(), b.hosts()]).toEqual([['a', 'b'], ['a', 'b']]);
       // The follower is static: a, alone when it started, claimed it. room/0, which it follows, is b's by rendezvous hashing.
       expect(a.owned()).toEqual(['follower']);
@@ -129,7 +145,7 @@ describe('a cluster of hosts on NATS JetStream', () => {
       const more = inputs(10, 2, 2);
       const end = await publish([a], more, () => 0);
       await handled([a], end);
-      for (let i = 0; i < 100 && !left.every((c) => a.owned().includes(c)); i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => left.every((c) => a.owned().includes(c)), 100, 50);
       expect(a.owned()).toEqual(expect.arrayContaining(left));
       expect(events.filter((e) => e.kind === 'took-over').map((e) => e.name).sort()).toEqual([...left].sort());
       expect(events.some((e) => e.kind === 'lapsed' && e.name === 'b')).toBe(true);
@@ -165,7 +181,7 @@ describe('a cluster of hosts on NATS JetStream', () => {
       await b.close();
       const more = inputs(10, 2, 2);
       await handled([a], await publish([a], more, () => 0));
-      for (let i = 0; i < 100 && !left.every((c) => a.owned().includes(c)); i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => left.every((c) => a.owned().includes(c)), 100, 50);
       expect(a.owned()).toEqual(expect.arrayContaining(left));
       expect(events.filter((e) => e.kind === 'took-over').map((e) => e.name).sort()).toEqual([...left].sort());
       await converged([a], await alone(s, [...first, ...more]));
@@ -183,9 +199,7 @@ describe('a cluster of hosts on NATS JetStream', () => {
     // the input before, and died before it wrote a checkpoint. a must take it over from there.
     const s = scenario(ROOMS);
     const p = prefix();
-    const nc = await connect({ servers: server.url });
-    const hosts = await new Kvm(nc).create(`${p}-hosts`, { history: 1, storage: 'file' });
-    const records = await new Kvm(nc).create(`${p}-children`, { history: 1, storage: 'file' });
+    const { nc, hosts, records } = await buckets(p);
     await hosts.put(encodeKey('c'), new TextEncoder().encode(JSON.stringify({ host: 'c' })));
     const a = await joinCluster(s, { url: server.url, prefix: p, host: 'a', leaseMs: 2000 });
     const events: ClusterEvent[] = [];
@@ -196,14 +210,14 @@ describe('a cluster of hosts on NATS JetStream', () => {
       await handled([a], before);
       const room = Array.from({ length: 30 }, (_, k) => `room/${k}`).find((c) => chooseHost(c, ['a', 'c']) === 'c' && !a.owned().includes(c) && !first.some(([name]) => name === `${c}/msg`))!;
       await hosts.delete(encodeKey('c'));
-      for (let i = 0; i < 100 && !events.some((e) => e.kind === 'lapsed' && e.name === 'c'); i++) await new Promise((r) => setTimeout(r, 20));
+      await until(() => events.some((e) => e.kind === 'lapsed' && e.name === 'c'), 100, 20);
       expect(events.some((e) => e.kind === 'lapsed' && e.name === 'c')).toBe(true);
       // The takeover the lapse set off has run (it was queued before this input).
       await handled([a], await a.publish('room/0/msg', 'again'));
       await records.create(encodeKey(room), encodeRecord({ host: 'c', seq: before + 1, reports: {}, roms: {} }));
       const more: [string, string][] = [[`${room}/msg`, 'hi'], [`${room}/msg`, 'there']];
       await handled([a], await publish([a], more, () => 0));
-      for (let i = 0; i < 100 && !a.owned().includes(room); i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => a.owned().includes(room), 100, 50);
       expect(a.owned()).toContain(room);
       expect(events.filter((e) => e.kind === 'took-over').map((e) => e.name)).toEqual([room]);
       await converged([a], await alone(s, [...first, ['room/0/msg', 'again'], ...more]));
@@ -223,9 +237,7 @@ describe('a cluster of hosts on NATS JetStream', () => {
     // stale: a must keep the room, not drop it for d (and leave it with nobody: its record names a).
     const s = scenario(ROOMS);
     const p = prefix();
-    const nc = await connect({ servers: server.url });
-    const hosts = await new Kvm(nc).create(`${p}-hosts`, { history: 1, storage: 'file' });
-    const records = await new Kvm(nc).create(`${p}-children`, { history: 1, storage: 'file' });
+    const { nc, hosts, records } = await buckets(p);
     const beat = new TextEncoder().encode(JSON.stringify({ beat: 1 }));
     await hosts.put(encodeKey('c'), beat);
     await hosts.put(encodeKey('d'), beat);
@@ -242,10 +254,10 @@ describe('a cluster of hosts on NATS JetStream', () => {
       await handled([a], await publish([a], first, () => 0));
       expect(a.owned()).toEqual(['follower']);
       await hosts.delete(encodeKey('c'));
-      for (let i = 0; i < 200 && !events.some((e) => e.kind === 'lapsed' && e.name === 'c'); i++) await new Promise((r) => setTimeout(r, 5));
+      await until(() => events.some((e) => e.kind === 'lapsed' && e.name === 'c'), 200, 5);
       await hosts.delete(encodeKey('d'));
       await records.update(encodeKey(late), claim('d'), revision);
-      for (let i = 0; i < 200 && !(a.owned().includes(slow) && a.owned().includes(late)); i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => a.owned().includes(slow) && a.owned().includes(late), 200, 50);
       const more: [string, string][] = [[`${slow}/msg`, 'x'], [`${late}/msg`, 'y']];
       await handled([a], await publish([a], more, () => 0));
       expect(events.filter((e) => e.kind === 'lost')).toEqual([]);
@@ -266,8 +278,7 @@ describe('a cluster of hosts on NATS JetStream', () => {
     // (its lease ran out on this host's clock) before it has handled c's lapse.
     const s = scenario(ROOMS);
     const p = prefix();
-    const nc = await connect({ servers: server.url });
-    const hosts = await new Kvm(nc).create(`${p}-hosts`, { history: 1, storage: 'file' });
+    const { nc, hosts } = await buckets(p);
     const beat = () => hosts.put(encodeKey('c'), new TextEncoder().encode(JSON.stringify({ host: 'c' })));
     await beat();
     const beating = setInterval(() => void beat(), 100);
