@@ -1,9 +1,10 @@
 /**
  * The ROM values of hibernated family members, packed (member-values.ts keeps them, and the warm
- * members' unpacked): one string per member instead of a map entry, a source name and a typed array per value. A million hibernated members are what a host
- * holds most of (DESIGN §7), and in that form a member's values cost about a fifth of the heap, and
- * leave the collector one object to trace instead of nine. A member's values are packed when it
- * hibernates and unpacked when anything but a read needs them (it wakes, or one of them changes).
+ * members' unpacked): one string per member instead of a map entry, a source name and a typed
+ * array per value. A million hibernated members are what a host holds most of (DESIGN §7), and in
+ * that form a member's values cost about a fifth of the heap, and leave the collector one object to
+ * trace instead of nine. A member's values are packed when it hibernates and unpacked when
+ * anything but a read needs them (it wakes, or one of them changes).
  *
  * A record is a one-byte string (each char one byte, as V8 keeps strings of chars below 256): for
  * each value, the LEB128 length of the value, its bytes, the LEB128 length of its name and the

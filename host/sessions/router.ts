@@ -160,8 +160,8 @@ export class Router {
 
   /**
    * Sets a source's value; a value byte-equal to the current one is no change and wakes nobody.
-   * `from` names the member that reported it, if one did: it exists, and needs no lookup among
-   * every member's keys to say so.
+   * `from` names the child that reported it, if one did: a member routed its own report exists,
+   * and needs no lookup among every member's keys to say so.
    */
   set(source: string, content: Uint8Array, from?: string): boolean {
     if (this.#later !== undefined && source === this.#later.source) this.#later = undefined;
@@ -204,15 +204,10 @@ export class Router {
     this.#values.delete(source);
   }
 
-  /** What a (re)started child's first update lists: every routed ROM that has a value, in route order. */
-  startNames(child: string): string[] {
-    return this.reader(child).startNames();
-  }
-
   /** Queues a (re)started child for its first update. */
   queueStart(child: string): void {
     this.#queue.mark(child);
-    for (const rom of this.startNames(child)) this.#queue.mark(child, rom);
+    for (const rom of this.reader(child).startNames()) this.#queue.mark(child, rom);
   }
 
   /** Queues a child whose local ROMs changed other than through a source (inline config). */
