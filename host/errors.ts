@@ -77,6 +77,7 @@ const messages = {
   'unknown-source': (p: { source: string }) =>
     `"${p.source}" names no ROM or report of this host: use CHILD/REPORT, input/NAME or host/state`,
   'closed': () => `the host is closed: create a new one with createHost()`,
+  'step-not-now': (p: { reason: string }) => `host.step cannot run now: ${p.reason}`,
   'no-scenario': () => `the host runs no scenario yet: apply one first`,
   'not-a-report': (p: { source: string }) =>
     `"${p.source}" is not a report: only a report of a child (CHILD/REPORT) comes from another host of a cluster`,

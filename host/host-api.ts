@@ -69,6 +69,9 @@ export type HostEvent =
 /** An event as it is asked for, before it has a step. */
 export type Event<E = HostEvent> = E extends HostEvent ? Omit<E, 'step'> : never;
 
+/** The events `Host.step` runs: those that load nothing. */
+export type StepEvent = Event<Extract<HostEvent, { kind: 'publish' | 'kill' | 'restart' | 'hibernate' }>>;
+
 /**
  * Hears a host's run as it happens (`Host.tap`): what `events$`, `reports$`, `faults$` and
  * `lifecycle$` say, in the same order, but called directly, with no object made per event or
@@ -130,6 +133,15 @@ export interface Host {
   hibernate(child: string): Promise<StepResult>;
   /** A fresh instance of the child's component on the same ROMs; lifts a quarantine. A subsystem (`office`): each of its children. */
   restart(child: string): Promise<StepResult>;
+  /**
+   * Runs an input (`{ kind: 'publish', source: 'input/NAME', content }`), kill, restart or
+   * hibernate as the next step, at once, and returns what it did; throws what `publish`, `kill`...
+   * would reject with, having taken no step. For a program that holds its events at hand, as a
+   * replay does: no promise per step, and an input's `content` is kept as it is given, not copied
+   * (do not change it afterwards). Only while no step is under way or queued, and on a host
+   * without `durable`, whose steps end once they are durable (`step-not-now` otherwise).
+   */
+  step(event: StepEvent): StepResult;
   /**
    * Swaps the child's component atomically; if the new one fails to load or start, the old one keeps running and this rejects with why.
    * A subsystem (`office`) swaps to another scenario file: an `apply` of the parent with that one mounted there, so that

@@ -1,20 +1,21 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { compareCodeUnits } from './code-unit-order.js';
 import { displayPath } from './display-path.js';
 import { utf8 } from './utf8.js';
-import { Engine, type Component } from './engine/index.js';
+import { Engine } from './engine/index.js';
+import { loadComponentFor, loadScenarioComponents } from './load-components.js';
 import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
-import { childChanges, familyOf, isSource, parseSource, replaceSubsystem, type PlacedChild, type Scenario } from './scenario/index.js';
+import { childChanges, isSource, parseSource, replaceSubsystem, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type Placement } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, showsSame, stateReporter, stepTaken, type Fault, type HostState } from './state/index.js';
-import type { ComponentSource, Event, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host-api.js';
+import type { ComponentSource, Event, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepEvent, StepResult } from './host-api.js';
 
-export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host-api.js';
+export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepEvent, StepResult } from './host-api.js';
 
 const INPUT_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+/** An input's source: `input/` and its name. */
+const INPUT_SOURCE = /^input\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 let sharedEngine: Engine | undefined;
 
@@ -49,6 +50,8 @@ class RomHost implements Host {
   #scenario: { scenario: Scenario; placed: PlacedChild[]; components: Readonly<Record<string, string>> } | undefined;
   #busy = false;
   #closed = false;
+  /** The input source `step` checked last. */
+  #checkedInput = '';
 
   readonly state$ = this.#state.asObservable();
   readonly reports$ = this.#router.reports$;
@@ -89,7 +92,7 @@ class RomHost implements Host {
 
   async apply(scenario: Scenario): Promise<StepResult> {
     this.#open();
-    const components = await this.#loadAll(scenario);
+    const components = await loadScenarioComponents(this.engine, scenario);
     const placed = scenario.children.map((spec) => ({ name: spec.name, spec, hash: components.get(spec.component)!.hash }));
     const hashes = Object.fromEntries([...components].map(([name, c]) => [name, c.hash]));
     return this.#enqueue({ kind: 'apply', scenario, components: hashes }, (step) => {
@@ -122,25 +125,59 @@ class RomHost implements Host {
   publish(name: string, content: Uint8Array | string): Promise<StepResult> {
     this.#open();
     if (!INPUT_NAME.test(name)) fail('unknown-input', { name });
-    const bytes = typeof content === 'string' ? utf8(content) : content.slice();
     // One string, whose hash each map it is looked up in then computes once.
-    const source = `input/${name}`;
-    return this.#enqueue({ kind: 'publish', source, content: bytes }, () => this.#router.set(source, bytes));
+    const event: StepEvent = { kind: 'publish', source: `input/${name}`, content: typeof content === 'string' ? utf8(content) : content.slice() };
+    return this.#enqueue(event, this.#command(event));
   }
 
   kill(child: string): Promise<StepResult> {
-    this.#open();
-    return this.#enqueue({ kind: 'kill', child }, (step) => this.#each(child, (name) => this.#children.kill(name, step)));
+    return this.#queueCommand({ kind: 'kill', child });
   }
 
   hibernate(child: string): Promise<StepResult> {
-    this.#open();
-    return this.#enqueue({ kind: 'hibernate', child }, (step) => this.#each(child, (name) => this.#children.hibernate(name, step)));
+    return this.#queueCommand({ kind: 'hibernate', child });
   }
 
   restart(child: string): Promise<StepResult> {
+    return this.#queueCommand({ kind: 'restart', child });
+  }
+
+  step(event: StepEvent): StepResult {
     this.#open();
-    return this.#enqueue({ kind: 'restart', child }, (step) => this.#each(child, (name) => this.#children.restart(name, step)));
+    if (this.#busy || this.#events.length > 0) fail('step-not-now', { reason: 'a step is under way or queued: await it first, or use publish, kill... which queue' });
+    if (this.durable) fail('step-not-now', { reason: "this host's steps end once they are durable: use publish, kill..., whose promise waits for that" });
+    if (event.kind === 'publish' && event.source !== this.#checkedInput) {
+      if (!INPUT_SOURCE.test(event.source)) fail('unknown-input', { name: event.source });
+      // A replay's inputs are mostly the same few: each is checked once while it repeats.
+      this.#checkedInput = event.source;
+    }
+    this.#busy = true;
+    try {
+      return this.#step(event, this.#command(event));
+    } finally {
+      this.#busy = false;
+      // What a tap or an observer published from inside the step, in its turn.
+      if (this.#events.length > 0) this.#pump();
+    }
+  }
+
+  #queueCommand(event: StepEvent): Promise<StepResult> {
+    this.#open();
+    return this.#enqueue(event, this.#command(event));
+  }
+
+  /** What an event that loads nothing does at the start of its step. */
+  #command(event: StepEvent): (step: number) => void {
+    switch (event.kind) {
+      case 'publish':
+        return () => void this.#router.set(event.source, event.content);
+      case 'kill':
+        return (step) => this.#each(event.child, (name) => this.#children.kill(name, step));
+      case 'hibernate':
+        return (step) => this.#each(event.child, (name) => this.#children.hibernate(name, step));
+      case 'restart':
+        return (step) => this.#each(event.child, (name) => this.#children.restart(name, step));
+    }
   }
 
   async swap(child: string, source: ComponentSource): Promise<StepResult> {
@@ -150,7 +187,7 @@ class RomHost implements Host {
       if (typeof source !== 'string') fail('subsystem-command', { subsystem: child, command: 'swap', detail: 'give the path of a scenario file, not component bytes' });
       return this.apply(await replaceSubsystem(this.#scenario!.scenario, child, source));
     }
-    const component = await this.#loadFor(child, source);
+    const component = await loadComponentFor(this.engine, this.#scenario?.scenario, child, source);
     const event: Event = { kind: 'swap', child, component: component.hash, ...(typeof source === 'string' ? { path: resolve(source) } : {}) };
     return this.#enqueue(event, (step) => this.#children.swap(child, component, step));
   }
@@ -158,7 +195,7 @@ class RomHost implements Host {
   async shadow(child: string, source: ComponentSource): Promise<StepResult> {
     this.#open();
     this.#notSubsystem(child, 'shadow');
-    const component = await this.#loadFor(child, source).catch((e: unknown) => {
+    const component = await loadComponentFor(this.engine, this.#scenario?.scenario, child, source).catch((e: unknown) => {
       if (!(e instanceof RomhostError)) throw e;
       const label = typeof source === 'string' ? displayPath(source) : `bytes for ${child}`;
       return fail('shadow-failed', { child, component: label, reason: e.message }, e);
@@ -252,39 +289,6 @@ class RomHost implements Host {
     this.#state.complete();
   }
 
-  /**
-   * Loads every component of a scenario, in name order, before anything changes: each prepared
-   * for the memory caps of the children that run it.
-   */
-  async #loadAll(scenario: Scenario): Promise<Map<string, Component>> {
-    const components = new Map<string, Component>();
-    for (const ref of Object.values(scenario.components).sort((a, b) => compareCodeUnits(a.name, b.name))) {
-      const caps = new Set(scenario.children.filter((c) => c.component === ref.name).map((c) => c.limits.memory_mib));
-      components.set(ref.name, await this.#load(ref.path, caps.size > 0 ? [...caps] : [undefined]));
-    }
-    return components;
-  }
-
-  /** A component for `child`, prepared for its memory cap as it is now: the swap or shadow itself runs later, in its turn. */
-  async #loadFor(child: string, source: ComponentSource): Promise<Component> {
-    // A member (`room/42`) runs under its family's (`room/*`) limits.
-    const named = familyOf(child) ?? child;
-    const memoryMib = this.#scenario?.scenario.children.find((c) => c.name === child || c.name === named)?.limits.memory_mib;
-    return typeof source === 'string'
-      ? this.#load(source, [memoryMib])
-      : this.engine.load(source, `bytes for ${child}`, memoryMib === undefined ? {} : { memoryMib });
-  }
-
-  async #load(path: string, caps: readonly (number | undefined)[]): Promise<Component> {
-    const label = displayPath(path);
-    const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) =>
-      fail('component-unreadable', { file: label, reason: e.code === 'ENOENT' ? 'no such file' : e.message }, e),
-    );
-    let component: Component | undefined;
-    for (const memoryMib of caps) component = await this.engine.load(bytes, label, memoryMib === undefined ? {} : { memoryMib });
-    return component!;
-  }
-
   /** Events become steps one at a time, in the order they were accepted, even when published from inside a step. */
   #enqueue(event: Pending['event'], run: Pending['run']): Promise<StepResult> {
     return new Promise((resolve, reject) => {
@@ -296,39 +300,50 @@ class RomHost implements Host {
   #pump(): void {
     this.#busy = true;
     try {
-      for (let event = this.#events.shift(); event; event = this.#events.shift()) {
-        if (event.event === null) {
-          this.#between(event);
+      for (let pending = this.#events.shift(); pending; pending = this.#events.shift()) {
+        const { event, resolve, reject } = pending;
+        if (event === null) {
+          this.#between(pending);
           this.#router.settle();
           continue;
         }
-        const step = this.state.step + 1;
+        let result: StepResult;
         try {
-          event.run(step);
+          result = this.#step(event, pending.run);
         } catch (e) {
-          this.#router.takeFaults();
-          this.#router.settle();
-          event.reject(e);
+          reject(e);
           continue;
         }
-        if (event.event !== UNRECORDED) {
-          for (const tap of this.#taps) tap.event(step, event.event);
-          if (this.#accepted.observed) this.#accepted.next({ step, ...event.event } as HostEvent);
-        }
-        this.#children.restartDue(step);
-        this.#drain(step);
-        // Too many warm (this step woke some): the least recently updated hibernate before the step
-        // ends, so that no step ends past max_warm, and what that changes in host/state is routed within it.
-        if (this.#scenario && this.#children.coolDown(step, this.#scenario.scenario.limits.max_warm)) this.#drain(step);
-        this.#router.settle();
-        this.#setState(stepTaken(this.state));
-        const result = { step, faults: this.#router.takeFaults() };
-        if (this.durable) this.durable(step).then(() => event.resolve(result), event.reject);
-        else event.resolve(result);
+        if (this.durable) this.durable(result.step).then(() => resolve(result), reject);
+        else resolve(result);
       }
     } finally {
       this.#busy = false;
     }
+  }
+
+  /** Runs an event as the next step. Throws what its `run` threw, having taken no step. */
+  #step(event: Event | typeof UNRECORDED, run: (step: number) => void): StepResult {
+    const step = this.state.step + 1;
+    try {
+      run(step);
+    } catch (e) {
+      this.#router.takeFaults();
+      this.#router.settle();
+      throw e;
+    }
+    if (event !== UNRECORDED) {
+      for (const tap of this.#taps) tap.event(step, event);
+      if (this.#accepted.observed) this.#accepted.next({ step, ...event } as HostEvent);
+    }
+    this.#children.restartDue(step);
+    this.#drain(step);
+    // Too many warm (this step woke some): the least recently updated hibernate before the step
+    // ends, so that no step ends past max_warm, and what that changes in host/state is routed within it.
+    if (this.#scenario && this.#children.coolDown(step, this.#scenario.scenario.limits.max_warm)) this.#drain(step);
+    this.#router.settle();
+    this.#setState(stepTaken(this.state));
+    return { step, faults: this.#router.takeFaults() };
   }
 
   /** Runs the step's updates until it is quiet, or its budget is spent. */

@@ -2,7 +2,7 @@
  * romhost's public API: every export by name. The CLI and the inspector use this and nothing else.
  */
 export { createHost } from './host.js';
-export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepResult } from './host.js';
+export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepEvent, StepResult } from './host.js';
 
 export { Engine } from './engine/index.js';
 export type { CallPath, ChildImports, Component, ComponentInstance, CoreModuleInfo, EngineOptions, EngineStats } from './engine/index.js';

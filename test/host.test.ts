@@ -107,3 +107,92 @@ limits: { updates_per_step: 50 }`);
     expect(host.state.children['ping']!.status).toBe('running');
   });
 });
+
+describe('host.step: an event run at once, for a program that holds its events at hand', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+
+  it('runs inputs and lifecycle commands as publish and kill do, step for step', async () => {
+    const queued = await started(COUNTER_CHAIN);
+    const now = await started(COUNTER_CHAIN);
+    const events = [queued, now].map(({ host }) => {
+      const seen: string[] = [];
+      host.events$.subscribe((e) => seen.push(`${e.step} ${e.kind}`));
+      return seen;
+    });
+    for (const input of ['a', 'b', 'b']) await queued.host.publish('input', input);
+    await queued.host.restart('counter');
+    await queued.host.hibernate('plus-one');
+    await queued.host.publish('input', 'c');
+    await queued.host.kill('plus-one');
+
+    const results = [
+      ...['a', 'b', 'b'].map((input) => now.host.step({ kind: 'publish', source: 'input/input', content: enc(input) })),
+      now.host.step({ kind: 'restart', child: 'counter' }),
+      now.host.step({ kind: 'hibernate', child: 'plus-one' }),
+      now.host.step({ kind: 'publish', source: 'input/input', content: enc('c') }),
+      now.host.step({ kind: 'kill', child: 'plus-one' }),
+    ];
+    expect(results.map((r) => r.step)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(now.changes).toEqual(queued.changes);
+    expect(events[1]).toEqual(events[0]);
+    expect(now.host.state).toEqual(queued.host.state);
+    expect(text(now.host.read('counter/count'))).toBe('3');
+  });
+
+  it('keeps an input as it is given: the caller hands it over', async () => {
+    const { host } = await started(COUNTER_CHAIN);
+    const content = enc('a');
+    host.step({ kind: 'publish', source: 'input/input', content });
+    expect(host.read('input/input')).toBe(content);
+  });
+
+  it('throws what publish or kill would reject with, and takes no step', async () => {
+    const { host } = await started(COUNTER_CHAIN);
+    expect(() => host.step({ kind: 'publish', source: 'input/no good', content: enc('a') })).toThrow('input "input/no good" is not a valid input name');
+    expect(() => host.step({ kind: 'publish', source: 'counter/count', content: enc('a') })).toThrow('input "counter/count" is not a valid input name');
+    expect(() => host.step({ kind: 'kill', child: 'nobody' })).toThrow('no child is called "nobody"');
+    expect(host.state.step).toBe(1);
+    expect(host.step({ kind: 'publish', source: 'input/input', content: enc('a') }).step).toBe(2);
+  });
+
+  it('refuses to run while a step is under way, and on a host whose steps end once durable', async () => {
+    const { host } = await started(COUNTER_CHAIN);
+    let refused: unknown;
+    const untap = host.tap({
+      event: () => {
+        try {
+          host.step({ kind: 'publish', source: 'input/input', content: enc('inner') });
+        } catch (e) {
+          refused = e;
+        }
+      },
+      report: () => {},
+      fault: () => {},
+      lifecycle: () => {},
+    });
+    host.step({ kind: 'publish', source: 'input/input', content: enc('a') });
+    untap();
+    expect(refused).toMatchObject({ code: 'step-not-now', message: expect.stringContaining('a step is under way or queued') });
+    expect(text(host.read('input/input'))).toBe('a');
+
+    const durable = await started(COUNTER_CHAIN, { durable: async () => {} });
+    expect(() => durable.host.step({ kind: 'kill', child: 'counter' })).toThrow("host.step cannot run now: this host's steps end once they are durable");
+  });
+
+  it('runs what was published from inside its step after it, in turn', async () => {
+    const { host, changes } = await started(COUNTER_CHAIN);
+    let published: Promise<unknown> | undefined;
+    const untap = host.tap({
+      event: (step) => {
+        if (step === 2) published = host.publish('input', 'inner');
+      },
+      report: () => {},
+      fault: () => {},
+      lifecycle: () => {},
+    });
+    expect(host.step({ kind: 'publish', source: 'input/input', content: enc('outer') }).step).toBe(2);
+    untap();
+    await expect(published).resolves.toEqual({ step: 3, faults: [] });
+    expect(changes.slice(-3)).toEqual(['counter/count=2@3', 'counter/state=2\ninner@3', 'plus-one/out=3@3']);
+  });
+});
