@@ -55,7 +55,7 @@ const benches: Record<string, () => Promise<void>> = {
   languages: () => languages({ root, perRound: 2000, rounds: 7, instances: 300 }),
   'ui-latency': () => uiLatency({ root, samples: 2000, block: 100, warmup: 200 }),
   'record-overhead': () => recordOverhead({ root, chains: 1000, iterations: 150, warmup: 10, block: 10 }),
-  'replay-throughput': () => replayThroughput({ root, inputs: 20000, iterations: 12, warmup: 2, block: 2 }),
+  'replay-throughput': () => replayThroughput({ root, inputs: 20000, iterations: 30, warmup: 5, block: 3 }),
   million: async () => void (await million({ root, members: Number(process.env['ROMHOST_BENCH_MEMBERS'] ?? 1_000_000), latencyInputs: 20_000, throughputInputs: 50_000, maxWarm: 10_000, seed: 8, progressEvery: 50_000 })),
   'store-put': () => storePut({ root, steps: 5000 }),
   crash: () => crashBench({ root, kills: 1000, inputs: 3000 }),

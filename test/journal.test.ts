@@ -751,6 +751,15 @@ describe('the components of a journal', () => {
     expect(divergence).toMatchObject({ step: 1, report: 'counter/state', recorded: [enc('0')], replayed: [] });
   });
 
+  it('refuses a component changed on disk into one that does not load with that, not the load error', async () => {
+    const { dir, file } = await recordedCopy();
+    const counter = join(dir, 'components/counter-wat/counter-wat.wasm');
+    writeFileSync(counter, 'not wasm');
+    await expect(replay(await readJournal(file))).rejects.toThrow(
+      `journal ${file}, step 1: component "counter" (${counter}) is not the one recorded (recorded ${sha256(WASM.counterWat).slice(0, 12)}, found ${createHash('sha256').update('not wasm').digest('hex').slice(0, 12)})`,
+    );
+  });
+
   it('refuses a component swapped in by path that changed on disk, at its step', async () => {
     const { dir, file } = await recordedCopy();
     const rust = join(dir, 'components/counter-rust/counter-rust.wasm');
@@ -849,7 +858,7 @@ describe('golden journals (test/replay/README.md)', () => {
     expect(() => parseJournal(bytes([0xef, 0xbb, 0xbf], header, '{"step":1,"kill":"ü"}\n{"step":1,"kill":"c"}\n'), 'j.journal')).toThrow(
       'journal j.journal is damaged at byte 108 (line 3): step 1 comes after step 1',
     );
-    expect(parseJournal(enc(header), 'j.journal')).toEqual({ file: 'j.journal', header: JSON.parse(header) as unknown, steps: [] });
+    expect(parseJournal(enc(header), 'j.journal')).toMatchObject({ file: 'j.journal', header: JSON.parse(header) as unknown, steps: [] });
   });
 
   it('tampered-report.journal is read, and diverges at the tampered value as a text diff', async () => {

@@ -1,52 +1,50 @@
-import type { Fault } from '../index.js';
-import { equalBytes } from '../sessions/index.js';
-import { decodeBytes, type Bytes, type CausedEntry } from './format.js';
-import type { JournalStep } from './read-journal.js';
-import { faultEntry, reportEntry, type Tap } from './recorder.js';
+import type { Fault, HostTap } from '../index.js';
+import type { CausedEntry } from './format.js';
+import type { Journal } from './read-journal.js';
+import { faultEntry, reportEntry } from './recorder.js';
 
 /**
- * What a replay's host tells of its steps (a Tap, through tapHost: each event, then what it
- * caused), compared with the recording as it is told. The host's steps are the recorded ones, in
- * order, one at a time. A step that goes as recorded, the same report changes and faults in the
- * same order (nearly every one), costs a comparison of each value's bytes with the recorded text
- * and leaves nothing behind: no object per report, nothing decoded. One that goes otherwise is
+ * What a replay's host tells of its steps (a HostTap: each event and what it caused), compared with
+ * the recording as it is told. The host's steps are the recorded ones, in order, one at a time;
+ * what a step causes before its event is told (an apply's first reports) begins it all the same.
+ * A step that goes as recorded, the same report changes and faults in the same order (nearly
+ * every one), costs a comparison of each value's bytes with the recording's, packed for it
+ * (PackedSteps), and leaves nothing behind: no object per report. One that goes otherwise is
  * kept as entries for `compareStep`, which alone says how it differs (or that only the order did).
  * replay-throughput (bench/RESULTS.md) measures it.
  */
-export class HeardSteps implements Tap {
-  /** The recorded step under way: -1 before the first event is told. */
+export class HeardSteps implements HostTap {
+  /** The host's number of the step under way: 0 before the first. */
+  #step = 0;
+  /** Its place among the recorded steps: -1 before the first. */
   #at = -1;
-  /** Its recorded entries. */
-  #caused: readonly CausedEntry[] = [];
-  /** Where its next report or fault should be among them. */
+  /** Its recorded items (PackedSteps): the first, the next one not yet matched, and the first after its last. */
+  #first = 0;
   #next = 0;
+  #end = 0;
   /** What it caused, once that differs from the recording. */
   #kept: CausedEntry[] | undefined;
 
-  constructor(private readonly steps: readonly JournalStep[]) {}
+  constructor(private readonly journal: Pick<Journal, 'steps' | 'packed'>) {}
 
   /**
    * Once the step under way has run: what it caused, as entries, when that may differ from the
    * recording (it told other reports or faults, or fewer); undefined when it went as recorded.
    */
   end(): readonly CausedEntry[] | undefined {
-    if (this.#kept === undefined && this.#skipLifecycle(this.#next) < this.#caused.length) this.#keep();
+    if (this.#kept === undefined && this.#due() < this.#end) this.#keep();
     return this.#kept;
   }
 
-  event(): void {
-    this.#at += 1;
-    // The host runs no event the replay did not give it: none past the recording.
-    this.#caused = this.steps[this.#at]?.caused ?? [];
-    this.#next = 0;
-    this.#kept = undefined;
+  event(step: number): void {
+    if (step !== this.#step) this.#begin(step);
   }
 
   report(step: number, source: string, content: Uint8Array): void {
+    if (step !== this.#step) this.#begin(step);
     if (this.#kept === undefined) {
-      const at = this.#skipLifecycle(this.#next);
-      const e = this.#caused[at];
-      if (e !== undefined && 'report' in e && e.report === source && sameBytes(e, content)) {
+      const at = this.#due();
+      if (at < this.#end && this.journal.packed.isReport(at, source, content)) {
         this.#next = at + 1;
         return;
       }
@@ -55,9 +53,10 @@ export class HeardSteps implements Tap {
   }
 
   fault(fault: Fault): void {
+    if (fault.step !== this.#step) this.#begin(fault.step);
     if (this.#kept === undefined) {
-      const at = this.#skipLifecycle(this.#next);
-      const e = this.#caused[at];
+      const at = this.#due();
+      const e = at < this.#end ? this.journal.packed.entry(at, fault.step) : undefined;
       if (e !== undefined && 'fault' in e && e.fault.code === fault.code && e.fault.message === fault.message) {
         this.#next = at + 1;
         return;
@@ -69,27 +68,28 @@ export class HeardSteps implements Tap {
   /** Lifecycle entries follow from the reports and faults, and are not compared. */
   lifecycle(): void {}
 
-  /** From `at` on, the first of the step's recorded entries that is no lifecycle entry. */
-  #skipLifecycle(at: number): number {
-    const caused = this.#caused;
-    while (at < caused.length && 'lifecycle' in caused[at]!) at++;
+  /** The host's step `step` is under way: the next recorded one (past the recording, one that caused nothing). */
+  #begin(step: number): void {
+    this.#step = step;
+    this.#at += 1;
+    this.#first = this.#next = this.journal.packed.first(this.#at);
+    this.#end = this.journal.packed.end(this.#at);
+    this.#kept = undefined;
+  }
+
+  /** The recorded item the next report or fault should be: lifecycle items, not compared, are passed over. */
+  #due(): number {
+    let at = this.#next;
+    while (at < this.#end && this.journal.packed.isLifecycle(at)) at++;
     return at;
   }
 
-  /** The step differs: what it told so far is what the recording has up to `#next`; the rest is kept as it comes. */
+  /** The step differs: what it told so far is what the recording has before `#next`; the rest is kept as it comes. */
   #keep(): CausedEntry[] {
-    return (this.#kept ??= this.#caused.slice(0, this.#next).filter((e) => !('lifecycle' in e)));
+    const step = this.journal.steps[this.#at]?.event.step ?? this.#step;
+    return (this.#kept ??= this.journal.packed
+      .entries(this.#at, step)
+      .slice(0, this.#next - this.#first)
+      .filter((e) => !('lifecycle' in e)));
   }
-}
-
-/** A recorded value and bytes: ASCII text character by character, anything else decoded. */
-function sameBytes(recorded: Bytes, bytes: Uint8Array): boolean {
-  if (!('text' in recorded)) return equalBytes(decodeBytes(recorded), bytes);
-  const text = recorded.text;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) return equalBytes(decodeBytes(recorded), bytes);
-    if (c !== bytes[i]) return false;
-  }
-  return text.length === bytes.length;
 }

@@ -2,12 +2,19 @@ import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { fail } from '../errors.js';
+import { PackedSteps } from './packed-steps.js';
 import { entrySchema, headerSchema, isEvent, JOURNAL_VERSION, type CausedEntry, type EventEntry, type JournalEntry, type JournalHeader } from './format.js';
 
 /** One step of a recorded run: its event and what it caused. */
 export interface JournalStep {
   readonly event: EventEntry;
+  /** What it caused, in order: made from the packed journal (PackedSteps) when first asked for. */
   readonly caused: readonly CausedEntry[];
+  /**
+   * An input's bytes, decoded as the journal was read, as a program that publishes holds its
+   * inputs: a replay hands them to its host as they are (Host.step), to keep and never change.
+   */
+  readonly content: Uint8Array | undefined;
   /** Byte offset of the event's line in the file, for messages. */
   readonly offset: number;
 }
@@ -17,6 +24,28 @@ export interface Journal {
   readonly file: string;
   readonly header: JournalHeader;
   readonly steps: readonly JournalStep[];
+  /** The steps' inputs and what they caused, packed: what a replay reads (HeardSteps). */
+  readonly packed: PackedSteps;
+}
+
+/** A step of a journal read: the event kept as read, the rest in the journal's PackedSteps. */
+class PackedStep implements JournalStep {
+  #caused: readonly CausedEntry[] | undefined;
+
+  constructor(
+    readonly event: EventEntry,
+    readonly offset: number,
+    private readonly index: number,
+    private readonly packed: PackedSteps,
+  ) {}
+
+  get caused(): readonly CausedEntry[] {
+    return (this.#caused ??= this.packed.entries(this.index, this.event.step));
+  }
+
+  get content(): Uint8Array | undefined {
+    return this.packed.input(this.index);
+  }
 }
 
 const versionSchema = z.object({ romhost: z.literal('journal'), version: z.number() });
@@ -73,8 +102,9 @@ export function parseJournal(bytes: Uint8Array, file: string): Journal {
 
 /** Takes the lines of a journal one by one, checking each. */
 class EntryReader {
-  readonly #steps: { event: EventEntry; caused: CausedEntry[]; offset: number }[] = [];
+  readonly #steps: PackedStep[] = [];
   #header: JournalHeader | undefined;
+  readonly #packed = new PackedSteps();
   #lines = 0;
   #offset = 0;
 
@@ -111,11 +141,12 @@ class EntryReader {
     const last = this.#steps.at(-1);
     if (isEvent(entry)) {
       if (last && entry.step <= last.event.step) this.damaged(`step ${entry.step} comes after step ${last.event.step}`);
-      this.#steps.push({ event: entry, caused: [], offset });
+      this.#steps.push(new PackedStep(entry, offset, this.#steps.length, this.#packed));
+      this.#packed.step(entry);
     } else {
       if (!last) this.damaged('what a step caused comes before any step');
       if (entry.step !== last!.event.step) this.damaged(`an entry of step ${entry.step} is among those of step ${last!.event.step}`);
-      last!.caused.push(entry as CausedEntry);
+      this.#packed.caused(entry as CausedEntry);
     }
   }
 
@@ -127,7 +158,7 @@ class EntryReader {
 
   journal(): Journal {
     if (this.#header === undefined) fail('journal-not-journal', { file: this.file });
-    return { file: this.file, header: this.#header!, steps: this.#steps };
+    return { file: this.file, header: this.#header!, steps: this.#steps, packed: this.#packed };
   }
 }
 

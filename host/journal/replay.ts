@@ -2,23 +2,22 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { displayPath } from '../display-path.js';
-import { createHost, loadScenario, type Host, type HostOptions, type Scenario } from '../index.js';
+import { createHost, loadScenario, type Host, type HostOptions, type Scenario, type StepResult } from '../index.js';
 import { fail, isRomhostError } from '../errors.js';
 import { compareStep, type Divergence } from './compare.js';
-import { decodeBytes, type EventEntry } from './format.js';
-import { readJournal, type Journal } from './read-journal.js';
+import type { EventEntry } from './format.js';
+import { readJournal, type Journal, type JournalStep } from './read-journal.js';
 import { describeDivergence } from './describe-divergence.js';
 import { appliedScenario } from './applied-scenario.js';
 import { HeardSteps } from './heard-steps.js';
-import { tapHost } from './recorder.js';
 
 export interface ReplayOptions {
   /** Apply this scenario file wherever the recording applied one, instead of the recorded YAML. */
   readonly scenario?: string;
   /** Run these children on other components (child → .wasm path): a replay against another implementation. */
   readonly swaps?: Readonly<Record<string, string>>;
-  /** Options of the fresh host (an engine of its own, `restartBeforeUpdate` for checks). */
-  readonly host?: HostOptions;
+  /** Options of the fresh host (an engine of its own, `restartBeforeUpdate` for checks); not `durable`, which would make each step wait for a store. */
+  readonly host?: Omit<HostOptions, 'durable'>;
   /** Hears of each step replayed: for progress on a terminal. */
   readonly onStep?: (done: number, total: number) => void;
 }
@@ -37,16 +36,18 @@ export async function replay(journal: Journal, options: ReplayOptions = {}): Pro
   const folder = dirname(resolve(journal.file));
   const host = createHost(options.host ?? {});
   // What the steps cause, compared as the host tells it.
-  const heard = new HeardSteps(journal.steps);
-  const untap = tapHost(host, heard);
+  const heard = new HeardSteps(journal);
+  const untap = host.tap(heard);
   let steps = 0;
   try {
-    // One event at a time, awaited, as a program that publishes in a loop does; what each step
-    // caused is compared as the host tells it, before the next (HeardSteps). Queuing a run of
-    // events at once and waiting for them together cost more: a promise of the replay's per event.
-    for (const { event, caused: recorded } of journal.steps) {
+    // One event at a time, what it caused compared as the host tells it (HeardSteps) before the
+    // next. An event that loads nothing runs as a step at once (Host.step): a replay holds its
+    // events at hand, and a promise and an await per step were a sixth of its time.
+    for (const journalStep of journal.steps) {
+      const { event, caused: recorded } = journalStep;
       try {
-        await perform(host, event, journal, folder, options);
+        const ran = perform(host, journalStep, journal, folder, options);
+        if (ran instanceof Promise) await ran;
       } catch (e) {
         if (isJournalError(e)) throw e;
         return { steps, divergence: { step: event.step, event, kind: 'event', recordedText: 'ran', replayedText: (e as Error).message } };
@@ -65,14 +66,14 @@ export async function replay(journal: Journal, options: ReplayOptions = {}): Pro
 }
 
 /**
- * Runs one recorded event. Not itself async: an input, kill or restart hands back the host's own
- * promise, so the step costs the replay no promise of its own (replay-throughput).
+ * Runs one recorded event: one that loads nothing as a step at once (Host.step), an apply or a
+ * swap as the promise of its step.
  */
-function perform(host: Host, event: EventEntry, journal: Journal, folder: string, options: ReplayOptions): Promise<unknown> {
-  if ('input' in event) return host.publish(event.input.slice('input/'.length), decodeBytes(event));
-  if ('kill' in event) return host.kill(event.kill);
-  if ('restart' in event) return host.restart(event.restart);
-  if ('hibernate' in event) return host.hibernate(event.hibernate);
+function perform(host: Host, { event, content }: JournalStep, journal: Journal, folder: string, options: ReplayOptions): StepResult | Promise<unknown> {
+  if ('input' in event) return host.step({ kind: 'publish', source: event.input, content: content! });
+  if ('kill' in event) return host.step({ kind: 'kill', child: event.kill });
+  if ('restart' in event) return host.step({ kind: 'restart', child: event.restart });
+  if ('hibernate' in event) return host.step({ kind: 'hibernate', child: event.hibernate });
   return 'apply' in event ? apply(host, event, journal, folder, options) : swap(host, event, journal, folder, options);
 }
 
@@ -80,12 +81,22 @@ async function apply(host: Host, event: Extract<EventEntry, { apply: unknown }>,
   const scenario = options.scenario ? await loadScenario(options.scenario) : appliedScenario(event, folder);
   const applied = withSwaps(scenario, options.swaps ?? {});
   if (options.scenario) return void (await host.apply(applied));
-  // The host reads and loads the components while the replay checks them against the recording:
-  // each file is read twice, at the same time. A changed one is refused with the check's error,
-  // whatever the host made of it; the replay ends there.
-  const [checked, ran] = await Promise.allSettled([checkComponents(applied, event, journal.file), host.apply(applied)]);
-  if (checked.status === 'rejected') throw checked.reason;
-  if (ran.status === 'rejected') throw ran.reason;
+  // Each component the host loaded is checked against the recording by the hash the host took of
+  // it (the apply on events$): a file read once. Should the apply fail, the files are read, so that
+  // a changed one is refused with the check's error, whatever the host made of it.
+  let loaded: Readonly<Record<string, string>> = {};
+  const heard = host.events$.subscribe((e) => {
+    if (e.kind === 'apply') loaded = e.components;
+  });
+  try {
+    await host.apply(applied);
+  } catch (e) {
+    await checkComponents(applied, event, journal.file, fileHash);
+    throw e;
+  } finally {
+    heard.unsubscribe();
+  }
+  await checkComponents(applied, event, journal.file, async (name) => loaded[name]);
 }
 
 async function swap(host: Host, event: Extract<EventEntry, { swap: unknown }>, journal: Journal, folder: string, options: ReplayOptions): Promise<void> {
@@ -120,20 +131,32 @@ export function withSwaps(scenario: Scenario, swaps: Readonly<Record<string, str
  * replacements (withSwaps has moved them), and one no child runs changes nothing (a later swap
  * to it by path is checked at that swap).
  */
-async function checkComponents(scenario: Scenario, event: Extract<EventEntry, { apply: unknown }>, file: string): Promise<void> {
+async function checkComponents(
+  scenario: Scenario,
+  event: Extract<EventEntry, { apply: unknown }>,
+  file: string,
+  found: (name: string, path: string) => Promise<string | undefined>,
+): Promise<void> {
   const running = new Set(scenario.children.map((c) => c.component));
   for (const [name, recorded] of Object.entries(event.apply.components)) {
     const ref = scenario.components[name];
-    if (ref && running.has(name)) await checkComponent(file, event.step, name, ref.path, recorded);
+    if (ref && running.has(name)) changed(file, event.step, name, ref.path, recorded, await found(name, ref.path));
   }
 }
 
 async function checkComponent(file: string, step: number, name: string, path: string, recorded: string): Promise<void> {
-  // A file that cannot be read is left to the host, whose error says so.
+  changed(file, step, name, path, recorded, await fileHash(name, path));
+}
+
+/** Refuses a component whose hash is not the recorded one; one not found (its file unreadable) is left to the host, whose error says so. */
+function changed(file: string, step: number, name: string, path: string, recorded: string, found: string | undefined): void {
+  if (found !== undefined && found !== recorded) fail('journal-component-changed', { file, step, name, path: displayPath(path), recorded, found });
+}
+
+/** The SHA-256 of a component's file, a component's identity (DESIGN §1); undefined when it cannot be read. */
+async function fileHash(_name: string, path: string): Promise<string | undefined> {
   const bytes = await readFile(path).catch(() => undefined);
-  if (bytes === undefined) return;
-  const found = createHash('sha256').update(bytes).digest('hex'); // a component's identity (DESIGN §1)
-  if (found !== recorded) fail('journal-component-changed', { file, step, name, path: displayPath(path), recorded, found });
+  return bytes && createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The journal's own errors (a component changed on disk, one missing) are the user's to fix, not divergences. */
