@@ -1,12 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createHost, Engine, parseScenario, type Host } from '../host/index.js';
 import { mainCoreModule } from './core-module.js';
 import { HandStart } from './hand-start.js';
 import { COUNTER_WASM } from './paths.js';
-import { emit, median, nowNs, progress, quantile, sig3 } from './stats.js';
+import { collector, emit, median, nowNs, progress, quantile, sig3 } from './stats.js';
 
 export interface MillionOptions {
   readonly root: string;
@@ -54,16 +52,6 @@ function mulberry32(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-/** A full collection, so that memory figures count what is live and not what awaits the collector. */
-function collector(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  return () => {
-    gc();
-    gc();
   };
 }
 

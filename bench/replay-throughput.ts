@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createHost, loadScenario, parseScenario, readJournal, recordJournal, replayJournal } from '../host/index.js';
 import { sampleInterleaved, type InterleaveOptions } from './interleave.js';
 import { SCENARIO } from './paths.js';
-import { emit, median, nowNs, progress, sig3 } from './stats.js';
+import { collector, emit, median, nowNs, progress, sig3 } from './stats.js';
 
 export interface ReplayThroughputOptions extends InterleaveOptions {
   readonly root: string;
@@ -42,9 +42,16 @@ export async function replayThroughput(opts: ReplayThroughputOptions): Promise<v
   for (const input of inputs) await host.publish('input', input);
   await writer.close();
   await host.close();
+  const gc = collector();
+  gc();
+  const before = process.memoryUsage();
   const t0 = nowNs();
   const journal = await readJournal(journalFile);
   const readNs = nowNs() - t0;
+  gc();
+  const after = process.memoryUsage();
+  // What the journal read holds: its objects in the heap, its packed bytes outside it.
+  const journalBytes = after.heapUsed + after.external - (before.heapUsed + before.external);
   rmSync(dir, { recursive: true, force: true });
   const events = journal.steps.length;
   if (events !== opts.inputs + 1) throw new Error(`replay-throughput: the journal holds ${events} steps, expected ${opts.inputs + 1}`);
@@ -113,5 +120,6 @@ export async function replayThroughput(opts: ReplayThroughputOptions): Promise<v
     events_per_run: events,
     runs: opts.iterations,
     read_journal_events_per_s: sig3((events * 1e9) / readNs),
+    journal_bytes_per_event: sig3(journalBytes / events),
   });
 }

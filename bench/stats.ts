@@ -1,3 +1,6 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /** Small statistics and timing helpers for the benchmarks. */
 
 /** Nanoseconds since an arbitrary origin, as a number (precise to well under a microsecond over a run). */
@@ -76,4 +79,14 @@ export function emitLatency(l: Latency): void {
     baseline_p99: sig3(quantile(l.baseline, 0.99)),
     ...l.extra,
   });
+}
+
+/** A full collection, so that memory figures count what is live and not what awaits the collector. */
+export function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  return () => {
+    gc();
+    gc();
+  };
 }
