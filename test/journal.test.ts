@@ -790,6 +790,26 @@ describe('golden journals (test/replay/README.md)', () => {
   it('counter.journal replays as recorded', () => assertReplays('test/replay/counter.journal'));
   it('windows.journal replays as recorded', () => assertReplays('test/replay/windows.journal'));
 
+  it('are replayed from their packed bytes: a step’s entries are made back only for a step that differs', async () => {
+    const read = await readJournal('test/replay/windows.journal');
+    let asked = 0;
+    const steps = read.steps.map((s) => ({
+      event: s.event,
+      content: s.content,
+      offset: s.offset,
+      get caused() {
+        asked += 1;
+        return s.caused;
+      },
+    }));
+    const journal: Journal = { ...read, steps };
+    expect(await replay(journal)).toEqual({ steps: steps.length });
+    expect(asked).toBe(0);
+    const classic = 'components/decorator-classic/decorator-classic.wasm';
+    expect((await replay(journal, { swaps: { decorator: classic } })).divergence).toBeDefined();
+    expect(asked).toBe(1);
+  });
+
   const golden = readFileSync('test/replay/counter.journal', 'latin1');
   /** Each tampered copy: the edit that makes it from counter.journal, and the error it must give. */
   const TAMPERED: readonly [file: string, edit: (g: string) => string, message: string | RegExp][] = [

@@ -8,7 +8,7 @@ import { entrySchema, headerSchema, isEvent, JOURNAL_VERSION, type CausedEntry, 
 /** One step of a recorded run: its event and what it caused. */
 export interface JournalStep {
   readonly event: EventEntry;
-  /** What it caused, in order: made from the packed journal (PackedSteps) when first asked for. */
+  /** What it caused, in order: made from the packed journal (PackedSteps) each time it is asked for. */
   readonly caused: readonly CausedEntry[];
   /**
    * An input's bytes, decoded as the journal was read, as a program that publishes holds its
@@ -30,8 +30,6 @@ export interface Journal {
 
 /** A step of a journal read: the event kept as read, the rest in the journal's PackedSteps. */
 class PackedStep implements JournalStep {
-  #caused: readonly CausedEntry[] | undefined;
-
   constructor(
     readonly event: EventEntry,
     readonly offset: number,
@@ -40,7 +38,7 @@ class PackedStep implements JournalStep {
   ) {}
 
   get caused(): readonly CausedEntry[] {
-    return (this.#caused ??= this.packed.entries(this.index, this.event.step));
+    return this.packed.entries(this.index, this.event.step);
   }
 
   get content(): Uint8Array | undefined {
