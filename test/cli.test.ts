@@ -26,6 +26,19 @@ describe('romhost run', () => {
     expect(out.reports['counter/state']).toEqual({ base64: Buffer.from('3\n\xff', 'latin1').toString('base64') });
   });
 
+  it('runs an --inputs file of more lines than a call takes arguments (run and snapshot)', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/romhost-cli-');
+    const lines = Array.from({ length: 200_000 }, (_, i) => `{"rom": "input/input", "text": "${i}"}\n`);
+    writeFileSync(`${dir}/inputs.jsonl`, lines.join(''));
+    const r = await romhost(['run', COUNTER, '--inputs', `${dir}/inputs.jsonl`, '--once']);
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as { reports: Record<string, unknown> }).reports['counter/count']).toBe('200000');
+    const s = await romhost(['snapshot', COUNTER, '--inputs', `${dir}/inputs.jsonl`, '-o', `${dir}/run.snapshot`, '--json']);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout)).toMatchObject({ step: 200_001 });
+  });
+
   it('exits 1 with --once when a fault happened', async () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/romhost-cli-');

@@ -687,6 +687,21 @@ describe('divergence', () => {
     expect(diffValues(enc('[1,{"x":"y"}]'), enc('[1,{"x":"z"},4]'))).toEqual(['$[1].x: "y" → "z"', '$[2]: only replayed: 4']);
     expect(diffValues(new Uint8Array([0xff]), enc('a'))).toEqual(['recorded: {"base64":"/w=="}', 'replayed: "a"']);
   });
+
+  it('of long multi-line values: a line diff when few lines differ, both values when too many do, at once either way', () => {
+    const lines = (n: number, line: (i: number) => string) => enc(Array.from({ length: n }, (_, i) => line(i)).join('\n'));
+    const recorded = lines(200_000, (i) => `line ${i}`);
+    const few = lines(200_000, (i) => (i === 5000 ? 'line five thousand' : `line ${i}`));
+    expect(diffValues(recorded, few)).toEqual(['--- recorded', '+++ replayed', '@@ -4999,5 +4999,5 @@', ' line 4998', ' line 4999', '-line 5000', '+line five thousand', ' line 5001', ' line 5002']);
+    const many = lines(200_000, (i) => `line ${2 * i}`);
+    const d: Divergence = { step: 2, event: { step: 2, input: 'input/input', text: 'x' }, kind: 'report', report: 'c/r', child: 'c', recorded: [recorded], replayed: [many] };
+    expect(describeDivergence(d).split('\n')).toEqual([
+      'step 2 (input input/input = "x"): report c/r differs',
+      expect.stringMatching(/^ {2}recorded: "line 0\\nline 1\\n.*… \(\d+ characters\)$/),
+      expect.stringMatching(/^ {2}replayed: "line 0\\nline 2\\n.*… \(\d+ characters\)$/),
+      '  (over 1000 lines differ: no line diff)',
+    ]);
+  });
 });
 
 describe('what a step caused, compared', () => {

@@ -51,8 +51,11 @@ Examples:
 /** The scenario (a package's, unpacked) on a fresh host, after the inputs: `failed` commands did not run. */
 async function ofRun(given: string, options: SnapshotOptions): Promise<{ snapshot: Snapshot; failed: number }> {
   const file = given.endsWith('.romhost') ? (await readPackage(given)).scenario.file : given;
-  const commands: Located[] = options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` }));
-  if (options.inputs) commands.push(...(await readInputsFile(options.inputs)));
+  // Spread into a literal, not into push's arguments: an --inputs file may hold more lines than a call takes arguments.
+  const commands: Located[] = [
+    ...options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` })),
+    ...(options.inputs ? await readInputsFile(options.inputs) : []),
+  ];
   const host = createHost();
   try {
     await host.apply(await loadScenario(file));

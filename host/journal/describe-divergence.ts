@@ -6,6 +6,8 @@ import type { Divergence } from './compare.js';
 import { decodeBytes, type EventEntry } from './format.js';
 
 const MAX_LINES = 40;
+/** Lines that may differ between two multi-line values for a line diff of them (diffValues). */
+const MAX_EDIT = 1000;
 
 /**
  * What the two sides of a divergence are called: a replay's are `recorded` and `replayed`; a
@@ -35,7 +37,8 @@ export function describeDivergence(d: Divergence, sides: Sides = REPLAY): string
   let i = 0;
   while (i < recorded.length && i < replayed.length && equalBytes(recorded[i]!, replayed[i]!)) i += 1;
   if (i > 0) lines.push(`  change ${i + 1} of the step:`);
-  lines.push(...diffValues(recorded[i], replayed[i], sides).map((l) => `  ${l}`));
+  // One by one: a diff of long values has more lines than a call takes arguments.
+  for (const l of diffValues(recorded[i], replayed[i], sides)) lines.push(`  ${l}`);
   if (lines.length <= MAX_LINES) return lines.join('\n');
   return [...lines.slice(0, MAX_LINES - 1), `  … ${lines.length - MAX_LINES + 1} more line(s)`].join('\n');
 }
@@ -70,9 +73,15 @@ export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Arra
   const a = jsonValue(recorded);
   const b = jsonValue(replayed);
   if (typeof a === 'string' && typeof b === 'string' && (a.includes('\n') || b.includes('\n'))) {
-    const patch = createTwoFilesPatch(sides.recorded, sides.replayed, ensureNewline(a), ensureNewline(b), '', '', { context: 2 }).trimEnd().split('\n');
-    // From the `--- recorded` / `+++ replayed` header on: what comes before it is a separator.
-    return patch.slice(patch.findIndex((l) => l.startsWith('--- ')));
+    // A line diff costs its lengths times the lines that differ: past MAX_EDIT of those, it is given
+    // up (undefined) and both values are shown instead; a count, not a time, so it says the same each run.
+    const patch = createTwoFilesPatch(sides.recorded, sides.replayed, ensureNewline(a), ensureNewline(b), '', '', { context: 2, maxEditLength: MAX_EDIT });
+    if (patch !== undefined) {
+      const lines = patch.trimEnd().split('\n');
+      // From the `--- recorded` / `+++ replayed` header on: what comes before it is a separator.
+      return lines.slice(lines.findIndex((l) => l.startsWith('--- ')));
+    }
+    return [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`, `(over ${MAX_EDIT} lines differ: no line diff)`];
   }
   return [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`];
 }

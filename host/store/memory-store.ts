@@ -14,7 +14,8 @@ export class MemoryStore implements Store {
 
   async write(batch: StoreBatch): Promise<void> {
     checkSteps(this.#journal.at(-1)?.step ?? 0, batch.journal ?? []);
-    this.#journal.push(...(batch.journal ?? []));
+    // One by one: a step may cause more entries than a call takes arguments.
+    for (const entry of batch.journal ?? []) this.#journal.push(entry);
     for (const [source, value] of batch.values ?? []) value === null ? this.#values.delete(source) : this.#values.set(source, value.slice());
     for (const [name, child] of batch.children ?? []) child === null ? this.#children.delete(name) : this.#children.set(name, child);
     if (batch.accepted !== undefined) this.#accepted = batch.accepted;
