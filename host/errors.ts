@@ -78,6 +78,10 @@ const messages = {
     `"${p.source}" names no ROM or report of this host: use CHILD/REPORT, input/NAME or host/state`,
   'closed': () => `the host is closed: create a new one with createHost()`,
   'step-not-now': (p: { reason: string }) => `host.step cannot run now: ${p.reason}`,
+  'step-kind': (p: { kind: string }) =>
+    `host.step runs a publish, kill, restart or hibernate, not "${p.kind}": an apply or swap loads components first; use host.apply or host.swap`,
+  'step-not-input': (p: { source: string }) =>
+    `host.step publishes to an input source, input/NAME (e.g. input/pointer or input/room/1/msg), not "${p.source}"`,
   'no-scenario': () => `the host runs no scenario yet: apply one first`,
   'not-a-report': (p: { source: string }) =>
     `"${p.source}" is not a report: only a report of a child (CHILD/REPORT) comes from another host of a cluster`,

@@ -15,7 +15,9 @@ export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostT
 
 const INPUT_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 /** An input's source: `input/` and its name. */
-const INPUT_SOURCE = /^input\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+const INPUT_SOURCE = new RegExp(`^input/${INPUT_NAME.source.slice(1)}`);
+/** What `step` runs: the events that load nothing. */
+const STEP_KINDS: ReadonlySet<string> = new Set<StepEvent['kind']>(['publish', 'kill', 'restart', 'hibernate']);
 
 let sharedEngine: Engine | undefined;
 
@@ -144,16 +146,17 @@ class RomHost implements Host {
 
   step(event: StepEvent): StepResult {
     this.#open();
+    if (!STEP_KINDS.has(event.kind)) fail('step-kind', { kind: String(event.kind) });
     if (this.#busy || this.#events.length > 0) fail('step-not-now', { reason: 'a step is under way or queued: await it first, or use publish, kill... which queue' });
     if (this.durable) fail('step-not-now', { reason: "this host's steps end once they are durable: use publish, kill..., whose promise waits for that" });
     if (event.kind === 'publish' && event.source !== this.#checkedInput) {
-      if (!INPUT_SOURCE.test(event.source)) fail('unknown-input', { name: event.source });
+      if (!INPUT_SOURCE.test(event.source)) fail('step-not-input', { source: event.source });
       // A replay's inputs are mostly the same few: each is checked once while it repeats.
       this.#checkedInput = event.source;
     }
     this.#busy = true;
     try {
-      return this.#step(event, this.#command(event));
+      return this.#finish(this.#begin(this.#command(event)), event);
     } finally {
       this.#busy = false;
       // What a tap or an observer published from inside the step, in its turn.
@@ -307,14 +310,15 @@ class RomHost implements Host {
           this.#router.settle();
           continue;
         }
-        let result: StepResult;
+        let step: number;
         try {
-          result = this.#step(event, pending.run);
+          step = this.#begin(pending.run);
         } catch (e) {
           reject(e);
           continue;
         }
-        if (this.durable) this.durable(result.step).then(() => resolve(result), reject);
+        const result = this.#finish(step, event);
+        if (this.durable) this.durable(step).then(() => resolve(result), reject);
         else resolve(result);
       }
     } finally {
@@ -322,8 +326,8 @@ class RomHost implements Host {
     }
   }
 
-  /** Runs an event as the next step. Throws what its `run` threw, having taken no step. */
-  #step(event: Event | typeof UNRECORDED, run: (step: number) => void): StepResult {
+  /** Applies an event at the start of the next step, and returns its number. Throws what `run` threw, having taken no step. */
+  #begin(run: (step: number) => void): number {
     const step = this.state.step + 1;
     try {
       run(step);
@@ -332,6 +336,11 @@ class RomHost implements Host {
       this.#router.settle();
       throw e;
     }
+    return step;
+  }
+
+  /** Tells of the event begun as `step` and runs the updates it causes, to the end of the step. */
+  #finish(step: number, event: Event | typeof UNRECORDED): StepResult {
     if (event !== UNRECORDED) {
       for (const tap of this.#taps) tap.event(step, event);
       if (this.#accepted.observed) this.#accepted.next({ step, ...event } as HostEvent);

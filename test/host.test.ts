@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../host/index.js';
+import { Engine, type StepEvent } from '../host/index.js';
 import { COUNTER_CHAIN, started, text } from './support/scenarios.js';
 
 describe('routing', () => {
@@ -148,9 +148,15 @@ describe('host.step: an event run at once, for a program that holds its events a
 
   it('throws what publish or kill would reject with, and takes no step', async () => {
     const { host } = await started(COUNTER_CHAIN);
-    expect(() => host.step({ kind: 'publish', source: 'input/no good', content: enc('a') })).toThrow('input "input/no good" is not a valid input name');
-    expect(() => host.step({ kind: 'publish', source: 'counter/count', content: enc('a') })).toThrow('input "counter/count" is not a valid input name');
+    expect(() => host.step({ kind: 'publish', source: 'input/no good', content: enc('a') })).toThrow(
+      'host.step publishes to an input source, input/NAME (e.g. input/pointer or input/room/1/msg), not "input/no good"',
+    );
+    expect(() => host.step({ kind: 'publish', source: 'counter/count', content: enc('a') })).toThrow('not "counter/count"');
     expect(() => host.step({ kind: 'kill', child: 'nobody' })).toThrow('no child is called "nobody"');
+    // From JavaScript, any object: an apply or a swap loads components first.
+    expect(() => host.step({ kind: 'swap', child: 'counter' } as unknown as StepEvent)).toThrow(
+      'host.step runs a publish, kill, restart or hibernate, not "swap": an apply or swap loads components first; use host.apply or host.swap',
+    );
     expect(host.state.step).toBe(1);
     expect(host.step({ kind: 'publish', source: 'input/input', content: enc('a') }).step).toBe(2);
   });

@@ -114,11 +114,7 @@ Examples:
       const snapshot = options.restore === undefined ? undefined : await readSnapshot(options.restore);
       // A package runs as the scenario it unpacks to (verified first), so every option works on it alike.
       const file = snapshot?.scenario.file ?? (given!.endsWith('.romhost') ? (await readPackage(given!)).scenario.file : given!);
-      // Spread into a literal, not into push's arguments: an --inputs file may hold more lines than a call takes arguments.
-      const commands: Located[] = [
-        ...options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` })),
-        ...(options.inputs ? await readInputsFile(options.inputs) : []),
-      ];
+      const commands = await givenCommands(options);
       if (options.once && options.ui) throw new Error('--once and --ui do not go together: --once exits after the inputs, --ui serves the page until interrupted');
       if (options.ack && options.store === undefined) throw new Error('--ack needs --store: an input is acknowledged once it is durable, and only a store makes it so');
       if (typeof options.store === 'string' && /^nats:\/\//i.test(options.store)) {
@@ -160,6 +156,15 @@ async function openOnStore(store: Store, options: RunOptions, resume: Start['res
   }
   if (!options.once) process.stdout.write(`${JSON.stringify({ store: store.location, step, accepted })}\n`);
   return durable;
+}
+
+/** The commands of the --input flags, then of the --inputs file, in order (run and snapshot take both). */
+export async function givenCommands(options: { readonly input: readonly string[]; readonly inputs?: string | undefined }): Promise<Located[]> {
+  // Spread into a literal, not into push's arguments: an --inputs file may hold more lines than a call takes arguments.
+  return [
+    ...options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` })),
+    ...(options.inputs ? await readInputsFile(options.inputs) : []),
+  ];
 }
 
 export async function readInputsFile(file: string): Promise<Located[]> {

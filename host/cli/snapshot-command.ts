@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { createHost, loadScenario, openStore, readPackage, storeSnapshot, writeSnapshot, type Snapshot } from '../index.js';
-import { parseInputFlag, type Located } from './command-line.js';
-import { executeAll, readInputsFile } from './run-command.js';
+import { executeAll, givenCommands } from './run-command.js';
 
 interface SnapshotOptions {
   readonly output: string;
@@ -51,11 +50,7 @@ Examples:
 /** The scenario (a package's, unpacked) on a fresh host, after the inputs: `failed` commands did not run. */
 async function ofRun(given: string, options: SnapshotOptions): Promise<{ snapshot: Snapshot; failed: number }> {
   const file = given.endsWith('.romhost') ? (await readPackage(given)).scenario.file : given;
-  // Spread into a literal, not into push's arguments: an --inputs file may hold more lines than a call takes arguments.
-  const commands: Located[] = [
-    ...options.input.map((flag) => ({ command: parseInputFlag(flag), at: `--input ${flag}` })),
-    ...(options.inputs ? await readInputsFile(options.inputs) : []),
-  ];
+  const commands = await givenCommands(options);
   const host = createHost();
   try {
     await host.apply(await loadScenario(file));

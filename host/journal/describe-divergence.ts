@@ -6,7 +6,7 @@ import type { Divergence } from './compare.js';
 import { decodeBytes, type EventEntry } from './format.js';
 
 const MAX_LINES = 40;
-/** Lines that may differ between two multi-line values for a line diff of them (diffValues). */
+/** Lines added or removed (a changed line is both) past which two multi-line values get no line diff (diffValues). */
 const MAX_EDIT = 1000;
 
 /**
@@ -73,15 +73,16 @@ export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Arra
   const a = jsonValue(recorded);
   const b = jsonValue(replayed);
   if (typeof a === 'string' && typeof b === 'string' && (a.includes('\n') || b.includes('\n'))) {
-    // A line diff costs its lengths times the lines that differ: past MAX_EDIT of those, it is given
-    // up (undefined) and both values are shown instead; a count, not a time, so it says the same each run.
+    // A line diff costs the values' lengths times the lines added and removed: past MAX_EDIT of those,
+    // it is given up (undefined) and both values are shown instead; a count, not a time, so it says
+    // the same each run.
     const patch = createTwoFilesPatch(sides.recorded, sides.replayed, ensureNewline(a), ensureNewline(b), '', '', { context: 2, maxEditLength: MAX_EDIT });
     if (patch !== undefined) {
       const lines = patch.trimEnd().split('\n');
       // From the `--- recorded` / `+++ replayed` header on: what comes before it is a separator.
       return lines.slice(lines.findIndex((l) => l.startsWith('--- ')));
     }
-    return [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`, `(over ${MAX_EDIT} lines differ: no line diff)`];
+    return [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`, `(over ${MAX_EDIT} lines added or removed: no line diff)`];
   }
   return [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`];
 }

@@ -1,6 +1,7 @@
 import type { Fault, HostTap } from '../index.js';
 import type { CausedEntry } from './format.js';
-import type { Journal } from './read-journal.js';
+import type { PackedSteps } from './packed-steps.js';
+import { packedSteps, type JournalStep } from './read-journal.js';
 import { faultEntry, reportEntry } from './recorder.js';
 
 /**
@@ -25,7 +26,13 @@ export class HeardSteps implements HostTap {
   /** What it caused, once that differs from the recording. */
   #kept: CausedEntry[] | undefined;
 
-  constructor(private readonly journal: Pick<Journal, 'steps' | 'packed'>) {}
+  readonly #steps: readonly JournalStep[];
+  readonly #packed: PackedSteps;
+
+  constructor(steps: readonly JournalStep[]) {
+    this.#steps = steps;
+    this.#packed = packedSteps(steps);
+  }
 
   /**
    * Once the step under way has run: what it caused, as entries, when that may differ from the
@@ -44,7 +51,7 @@ export class HeardSteps implements HostTap {
     if (step !== this.#step) this.#begin(step);
     if (this.#kept === undefined) {
       const at = this.#due();
-      if (at < this.#end && this.journal.packed.isReport(at, source, content)) {
+      if (at < this.#end && this.#packed.isReport(at, source, content)) {
         this.#next = at + 1;
         return;
       }
@@ -56,7 +63,7 @@ export class HeardSteps implements HostTap {
     if (fault.step !== this.#step) this.#begin(fault.step);
     if (this.#kept === undefined) {
       const at = this.#due();
-      const e = at < this.#end ? this.journal.packed.entry(at, fault.step) : undefined;
+      const e = at < this.#end ? this.#packed.entry(at, fault.step) : undefined;
       if (e !== undefined && 'fault' in e && e.fault.code === fault.code && e.fault.message === fault.message) {
         this.#next = at + 1;
         return;
@@ -72,22 +79,22 @@ export class HeardSteps implements HostTap {
   #begin(step: number): void {
     this.#step = step;
     this.#at += 1;
-    this.#first = this.#next = this.journal.packed.first(this.#at);
-    this.#end = this.journal.packed.end(this.#at);
+    this.#first = this.#next = this.#packed.first(this.#at);
+    this.#end = this.#packed.end(this.#at);
     this.#kept = undefined;
   }
 
   /** The recorded item the next report or fault should be: lifecycle items, not compared, are passed over. */
   #due(): number {
     let at = this.#next;
-    while (at < this.#end && this.journal.packed.isLifecycle(at)) at++;
+    while (at < this.#end && this.#packed.isLifecycle(at)) at++;
     return at;
   }
 
   /** The step differs: what it told so far is what the recording has before `#next`; the rest is kept as it comes. */
   #keep(): CausedEntry[] {
-    const step = this.journal.steps[this.#at]?.event.step ?? this.#step;
-    return (this.#kept ??= this.journal.packed
+    const step = this.#steps[this.#at]?.event.step ?? this.#step;
+    return (this.#kept ??= this.#packed
       .entries(this.#at, step)
       .slice(0, this.#next - this.#first)
       .filter((e) => !('lifecycle' in e)));

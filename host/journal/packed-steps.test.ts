@@ -31,7 +31,7 @@ describe('PackedSteps', () => {
     for (const e of caused) packed.caused(e);
   }
 
-  it('gives back every entry as it was, and each input’s bytes', () => {
+  it('gives back every entry (its bytes as text or base64, as its line had them), and each input’s bytes', () => {
     steps.forEach(([event, caused], index) => expect(packed.entries(index, event.step)).toEqual(caused));
     expect(packed.input(0)).toBeUndefined();
     expect(packed.input(1)).toEqual(bytes('héllo'));

@@ -65,6 +65,15 @@ export class PackedSteps {
     this.#spans[2 * this.#items++ + 1] = this.#size;
   }
 
+  /** Once every step is in: gives back the room its arrays grew ahead of what they hold. */
+  trim(): void {
+    this.#kinds = this.#kinds.slice(0, this.#items);
+    this.#spans = this.#spans.slice(0, 2 * this.#items);
+    this.#bytes = this.#bytes.slice(0, this.#size);
+    this.#starts = this.#starts.slice(0, this.#steps);
+    this.#inputs = this.#inputs.slice(0, 2 * this.#steps);
+  }
+
   /** The bytes of step `index`'s input (its place among the steps, from 0), undefined when it is no input: a view, not a copy. */
   input(index: number): Uint8Array | undefined {
     const start = this.#inputs[2 * index]!;

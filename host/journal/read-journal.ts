@@ -11,10 +11,11 @@ export interface JournalStep {
   /** What it caused, in order: made from the packed journal (PackedSteps) each time it is asked for. */
   readonly caused: readonly CausedEntry[];
   /**
-   * An input's bytes, decoded as the journal was read, as a program that publishes holds its
-   * inputs: a replay hands them to its host as they are (Host.step), to keep and never change.
+   * An input's bytes, decoded as the journal was read (a view into its packed bytes), as a program
+   * that publishes holds its inputs: a replay hands them to its host as they are (Host.step), to
+   * keep and never change. A step put together by hand may leave them to be decoded from `event`.
    */
-  readonly content: Uint8Array | undefined;
+  readonly content?: Uint8Array | undefined;
   /** Byte offset of the event's line in the file, for messages. */
   readonly offset: number;
 }
@@ -24,8 +25,6 @@ export interface Journal {
   readonly file: string;
   readonly header: JournalHeader;
   readonly steps: readonly JournalStep[];
-  /** The steps' inputs and what they caused, packed: what a replay reads (HeardSteps). */
-  readonly packed: PackedSteps;
 }
 
 /** A step of a journal read: the event kept as read, the rest in the journal's PackedSteps. */
@@ -33,8 +32,9 @@ class PackedStep implements JournalStep {
   constructor(
     readonly event: EventEntry,
     readonly offset: number,
-    private readonly index: number,
-    private readonly packed: PackedSteps,
+    /** Its place among the steps `packed` holds. */
+    readonly index: number,
+    readonly packed: PackedSteps,
   ) {}
 
   get caused(): readonly CausedEntry[] {
@@ -44,6 +44,23 @@ class PackedStep implements JournalStep {
   get content(): Uint8Array | undefined {
     return this.packed.input(this.index);
   }
+}
+
+/**
+ * Steps packed, for a replay (HeardSteps): as readJournal packed them, when they are its steps in
+ * its order (all of them or the first ones); otherwise (steps put together by hand, some left out,
+ * or spliced from another journal) packed anew from their entries.
+ */
+export function packedSteps(steps: readonly JournalStep[]): PackedSteps {
+  const first = steps[0];
+  const packed = first instanceof PackedStep ? first.packed : undefined;
+  if (packed !== undefined && steps.every((s, i) => s instanceof PackedStep && s.packed === packed && s.index === i)) return packed;
+  const fresh = new PackedSteps();
+  for (const { event, caused } of steps) {
+    fresh.step(event);
+    for (const entry of caused) fresh.caused(entry);
+  }
+  return fresh;
 }
 
 const versionSchema = z.object({ romhost: z.literal('journal'), version: z.number() });
@@ -156,7 +173,8 @@ class EntryReader {
 
   journal(): Journal {
     if (this.#header === undefined) fail('journal-not-journal', { file: this.file });
-    return { file: this.file, header: this.#header!, steps: this.#steps, packed: this.#packed };
+    this.#packed.trim();
+    return { file: this.file, header: this.#header!, steps: this.#steps };
   }
 }
 

@@ -5,7 +5,7 @@ import { displayPath } from '../display-path.js';
 import { createHost, loadScenario, type Host, type HostOptions, type Scenario, type StepResult } from '../index.js';
 import { fail, isRomhostError } from '../errors.js';
 import { compareStep, type Divergence } from './compare.js';
-import type { EventEntry } from './format.js';
+import { decodeBytes, type EventEntry } from './format.js';
 import { readJournal, type Journal, type JournalStep } from './read-journal.js';
 import { describeDivergence } from './describe-divergence.js';
 import { appliedScenario } from './applied-scenario.js';
@@ -36,7 +36,7 @@ export async function replay(journal: Journal, options: ReplayOptions = {}): Pro
   const folder = dirname(resolve(journal.file));
   const host = createHost(options.host ?? {});
   // What the steps cause, compared as the host tells it.
-  const heard = new HeardSteps(journal);
+  const heard = new HeardSteps(journal.steps);
   const untap = host.tap(heard);
   let steps = 0;
   try {
@@ -71,7 +71,7 @@ export async function replay(journal: Journal, options: ReplayOptions = {}): Pro
  * swap as the promise of its step.
  */
 function perform(host: Host, { event, content }: JournalStep, journal: Journal, folder: string, options: ReplayOptions): StepResult | Promise<unknown> {
-  if ('input' in event) return host.step({ kind: 'publish', source: event.input, content: content! });
+  if ('input' in event) return host.step({ kind: 'publish', source: event.input, content: content ?? decodeBytes(event) });
   if ('kill' in event) return host.step({ kind: 'kill', child: event.kill });
   if ('restart' in event) return host.step({ kind: 'restart', child: event.restart });
   if ('hibernate' in event) return host.step({ kind: 'hibernate', child: event.hibernate });
@@ -92,7 +92,7 @@ async function apply(host: Host, event: Extract<EventEntry, { apply: unknown }>,
   try {
     await host.apply(applied);
   } catch (e) {
-    await checkComponents(applied, event, journal.file, fileHash);
+    await checkComponents(applied, event, journal.file, (_name, path) => fileHash(path));
     throw e;
   } finally {
     heard.unsubscribe();
@@ -146,7 +146,7 @@ async function checkComponents(
 }
 
 async function checkComponent(file: string, step: number, name: string, path: string, recorded: string): Promise<void> {
-  changed(file, step, name, path, recorded, await fileHash(name, path));
+  changed(file, step, name, path, recorded, await fileHash(path));
 }
 
 /** Refuses a component whose hash is not the recorded one; one not found (its file unreadable) is left to the host, whose error says so. */
@@ -155,7 +155,7 @@ function changed(file: string, step: number, name: string, path: string, recorde
 }
 
 /** The SHA-256 of a component's file, a component's identity (DESIGN §1); undefined when it cannot be read. */
-async function fileHash(_name: string, path: string): Promise<string | undefined> {
+async function fileHash(path: string): Promise<string | undefined> {
   const bytes = await readFile(path).catch(() => undefined);
   return bytes && createHash('sha256').update(bytes).digest('hex');
 }
