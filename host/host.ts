@@ -6,16 +6,13 @@ import { Engine } from './engine/index.js';
 import { loadComponentFor, loadScenarioComponents } from './load-components.js';
 import { fail, RomhostError } from './errors.js';
 import { Children, type LifecycleEvent, type ShadowEvent } from './lifecycle/index.js';
-import { childChanges, isSource, parseSource, replaceSubsystem, type PlacedChild, type Scenario } from './scenario/index.js';
+import { childChanges, isInputName, isInputSource, isSource, parseSource, replaceSubsystem, type PlacedChild, type Scenario } from './scenario/index.js';
 import { Router, routeTable, type Placement } from './sessions/index.js';
 import { EMPTY_STATE, scenarioApplied, showsSame, stateReporter, stepTaken, type Fault, type HostState } from './state/index.js';
 import type { ComponentSource, Event, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepEvent, StepResult } from './host-api.js';
 
 export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepEvent, StepResult } from './host-api.js';
 
-const INPUT_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-/** An input's source: `input/` and its name. */
-const INPUT_SOURCE = new RegExp(`^input/${INPUT_NAME.source.slice(1)}`);
 /** What `step` runs: the events that load nothing. */
 const STEP_KINDS: ReadonlySet<string> = new Set<StepEvent['kind']>(['publish', 'kill', 'restart', 'hibernate']);
 
@@ -126,7 +123,7 @@ class RomHost implements Host {
 
   publish(name: string, content: Uint8Array | string): Promise<StepResult> {
     this.#open();
-    if (!INPUT_NAME.test(name)) fail('unknown-input', { name });
+    if (!isInputName(name)) fail('unknown-input', { name });
     // One string, whose hash each map it is looked up in then computes once.
     const event: StepEvent = { kind: 'publish', source: `input/${name}`, content: typeof content === 'string' ? utf8(content) : content.slice() };
     return this.#enqueue(event, this.#command(event));
@@ -150,7 +147,7 @@ class RomHost implements Host {
     if (this.#busy || this.#events.length > 0) fail('step-not-now', { reason: 'a step is under way or queued: await it first, or use publish, kill... which queue' });
     if (this.durable) fail('step-not-now', { reason: "this host's steps end once they are durable: use publish, kill..., whose promise waits for that" });
     if (event.kind === 'publish' && event.source !== this.#checkedInput) {
-      if (!INPUT_SOURCE.test(event.source)) fail('step-not-input', { source: event.source });
+      if (!isInputSource(event.source)) fail('step-not-input', { source: event.source });
       // A replay's inputs are mostly the same few: each is checked once while it repeats.
       this.#checkedInput = event.source;
     }

@@ -888,6 +888,9 @@ describe('golden journals (test/replay/README.md)', () => {
     expect(read(`${header}{"step":0,"kill":"c"}\n`)).toThrow('journal j.journal is damaged at byte 82 (line 2): not a journal entry of kind "kill" (step: Too small: expected number to be >0)');
     expect(read(`${header}{"step":1,"report":"c/r","text":"x"}\n`)).toThrow('journal j.journal is damaged at byte 82 (line 2): what a step caused comes before any step');
     expect(read(`${header}[]\n`)).toThrow('journal j.journal is damaged at byte 82 (line 2): not a journal entry: an entry is a JSON object with "step"');
+    expect(read(`${header}{"step":1,"input":"input/a b","text":"x"}\n`)).toThrow(
+      `journal j.journal is damaged at byte 82 (line 2): "input/a b" is not an input: input/NAME, its NAME of letters, digits, '.', '_', '-' and '/' with no empty part`,
+    );
     // A later format may add keys to its header: it is still refused as that version, not as something else.
     expect(read('{"romhost":"journal","version":2,"world":"romhost:component/state-machine@0.2.0","compressed":false}\n')).toThrow(
       'journal j.journal is in format version 2, and this romhost reads version 1',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Fault } from '../index.js';
 import { HeardSteps } from './heard-steps.js';
 import { parseJournal } from './read-journal.js';
 import { JOURNAL_HEADER } from './write-journal.js';
@@ -15,7 +16,7 @@ const lines = [
   { step: 2, report: 'b/y', base64: Buffer.from([0xff]).toString('base64') },
 ];
 const { steps } = parseJournal(enc(lines.map((l) => `${JSON.stringify(l)}\n`).join('')), 'j.journal');
-const trap = { step: 1, child: 'a', code: 'trap', message: 'child "a" trapped' };
+const trap: Fault = { step: 1, child: 'a', code: 'trap', message: 'child "a" trapped' };
 
 describe('HeardSteps', () => {
   it('hears steps that go as recorded, lifecycle entries passed over, what comes before its event included', () => {

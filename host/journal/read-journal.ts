@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { fail } from '../errors.js';
+import { isInputSource } from '../scenario/index.js';
 import { PackedSteps } from './packed-steps.js';
 import { entrySchema, headerSchema, isEvent, JOURNAL_VERSION, type CausedEntry, type EventEntry, type JournalEntry, type JournalHeader } from './format.js';
 
@@ -152,6 +153,10 @@ class EntryReader {
       const parsed = entrySchema.safeParse(value);
       if (!parsed.success) this.damaged(entryProblem(value, parsed.error.issues));
       entry = parsed.data! as JournalEntry; // zod types optional keys as '| undefined'; JSON never holds undefined
+    }
+    // The schema checks the prefix; the name, as a host takes it, is checked here (a hand-edited line).
+    if ('input' in entry && !isInputSource(entry.input)) {
+      this.damaged(`"${entry.input}" is not an input: input/NAME, its NAME of letters, digits, '.', '_', '-' and '/' with no empty part`);
     }
     const last = this.#steps.at(-1);
     if (isEvent(entry)) {

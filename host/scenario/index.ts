@@ -4,7 +4,7 @@ export { loadScenario, replaceSubsystem, subsystemTexts } from './load-scenario.
 export { scenarioJsonSchema } from './json-schema.js';
 export { DEFAULT_LIMITS, DEFAULT_RESTART } from './limits.js';
 /** The route text of a source (`CHILD/REPORT`, `input/NAME`, `host/state`): one spelling for every part. */
-export { formatSource, isSource, parseSource } from './source.js';
+export { formatSource, isInputName, isInputSource, isSource, parseSource } from './source.js';
 export type { Scenario, ChildSpec, ComponentRef, RomSource, Limits, RestartPolicy, SubsystemSpec, SubsystemTexts } from './types.js';
 export { childChanges } from './child-changes.js';
 export type { ChildChanges, PlacedChild } from './child-changes.js';

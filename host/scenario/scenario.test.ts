@@ -375,6 +375,8 @@ test('the public face exports exactly these values', async () => {
     'familyOf',
     'formatSource',
     'isFamily',
+    'isInputName',
+    'isInputSource',
     'isSource',
     'keyOf',
     'loadScenario',

@@ -1,5 +1,5 @@
 import type { RomSource } from './types.js';
-import { CHILD_NAME, INPUT_PATTERN, MEMBER_KEY, REPORT_NAME, anchored } from './names.js';
+import { CHILD_NAME, INPUT_NAME, INPUT_PATTERN, MEMBER_KEY, REPORT_NAME, anchored } from './names.js';
 
 /**
  * What a route may name: `CHILD/REPORT`, `input/NAME` or `host/state`; for families,
@@ -13,6 +13,19 @@ const SOURCE_RE = anchored(SOURCE);
 
 export function isSource(text: string): boolean {
   return SOURCE_RE.test(text);
+}
+
+const INPUT_NAME_RE = anchored(INPUT_NAME);
+const INPUT_SOURCE_RE = anchored(`input/${INPUT_NAME}`);
+
+/** Whether `name` may name an input: `pointer`, `room/1/msg`. */
+export function isInputName(name: string): boolean {
+  return INPUT_NAME_RE.test(name);
+}
+
+/** Whether `source` is an input's source: `input/` and an input's name. */
+export function isInputSource(source: string): boolean {
+  return INPUT_SOURCE_RE.test(source);
 }
 
 /** Why `text` is not a source, in words: the general form, plus a hint for the near misses. */
