@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHost, loadScenario, parseScenario, readJournal, recordJournal, replayJournal } from '../host/index.js';
+import { createHost, loadScenario, parseScenario, readJournal, recordJournal, replayJournal, type Host } from '../host/index.js';
 import { sampleInterleaved, type InterleaveOptions } from './interleave.js';
 import { SCENARIO } from './paths.js';
 import { collector, emit, median, nowNs, progress, sig3 } from './stats.js';
@@ -56,6 +56,22 @@ export async function replayThroughput(opts: ReplayThroughputOptions): Promise<v
   const events = journal.steps.length;
   if (events !== opts.inputs + 1) throw new Error(`replay-throughput: the journal holds ${events} steps, expected ${opts.inputs + 1}`);
 
+  /** A live run on a fresh host: the scenario parsed and applied, the inputs fed by `feed`, the host closed; checked by its last report. */
+  const liveRun =
+    (feed: (host: Host) => unknown): (() => Promise<number>) =>
+    async () => {
+      const t = nowNs();
+      const live = createHost();
+      await live.apply(parseScenario(text, file));
+      await feed(live);
+      const out = live.read('plus-one/out');
+      await live.close();
+      const elapsed = nowNs() - t;
+      const last = new TextDecoder().decode(out);
+      if (last !== String(opts.inputs + 1)) throw new Error(`replay-throughput: the live run ends with plus-one/out ${last}`);
+      return elapsed;
+    };
+
   const ns = await sampleInterleaved(
     'replay-throughput',
     [
@@ -71,31 +87,15 @@ export async function replayThroughput(opts: ReplayThroughputOptions): Promise<v
       ],
       [
         'live-step',
-        async () => {
-          const t = nowNs();
-          const live = createHost();
-          await live.apply(parseScenario(text, file));
+        liveRun((live) => {
           for (const content of inputs) live.step({ kind: 'publish', source: 'input/input', content });
-          const out = live.read('plus-one/out');
-          await live.close();
-          const elapsed = nowNs() - t;
-          if (new TextDecoder().decode(out) !== String(opts.inputs + 1)) throw new Error(`replay-throughput: the live run ends with plus-one/out ${new TextDecoder().decode(out)}`);
-          return elapsed;
-        },
+        }),
       ],
       [
         'live',
-        async () => {
-          const t = nowNs();
-          const live = createHost();
-          await live.apply(parseScenario(text, file));
+        liveRun(async (live) => {
           for (const input of inputs) await live.publish('input', input);
-          const out = live.read('plus-one/out');
-          await live.close();
-          const elapsed = nowNs() - t;
-          if (new TextDecoder().decode(out) !== String(opts.inputs + 1)) throw new Error(`replay-throughput: the live run ends with plus-one/out ${new TextDecoder().decode(out)}`);
-          return elapsed;
-        },
+        }),
       ],
     ],
     opts,

@@ -13,8 +13,6 @@ import type { ComponentSource, Event, Host, HostEvent, HostOptions, HostSnapshot
 
 export type { ComponentSource, Host, HostEvent, HostOptions, HostSnapshot, HostTap, StepEvent, StepResult } from './host-api.js';
 
-/** What `step` runs: the events that load nothing. */
-const STEP_KINDS: ReadonlySet<string> = new Set<StepEvent['kind']>(['publish', 'kill', 'restart', 'hibernate']);
 
 let sharedEngine: Engine | undefined;
 
@@ -143,7 +141,7 @@ class RomHost implements Host {
 
   step(event: StepEvent): StepResult {
     this.#open();
-    if (!STEP_KINDS.has(event.kind)) fail('step-kind', { kind: String(event.kind) });
+    const run = this.#command(event);
     if (this.#busy || this.#events.length > 0) fail('step-not-now', { reason: 'a step is under way or queued: await it first, or use publish, kill... which queue' });
     if (this.durable) fail('step-not-now', { reason: "this host's steps end once they are durable: use publish, kill..., whose promise waits for that" });
     if (event.kind === 'publish' && event.source !== this.#checkedInput) {
@@ -153,7 +151,7 @@ class RomHost implements Host {
     }
     this.#busy = true;
     try {
-      return this.#finish(this.#begin(this.#command(event)), event);
+      return this.#finish(this.#begin(run), event);
     } finally {
       this.#busy = false;
       // What a tap or an observer published from inside the step, in its turn.
@@ -166,7 +164,7 @@ class RomHost implements Host {
     return this.#enqueue(event, this.#command(event));
   }
 
-  /** What an event that loads nothing does at the start of its step. */
+  /** What an event that loads nothing does at the start of its step; any other kind (from JavaScript, unchecked) is refused. */
   #command(event: StepEvent): (step: number) => void {
     switch (event.kind) {
       case 'publish':
@@ -177,6 +175,8 @@ class RomHost implements Host {
         return (step) => this.#each(event.child, (name) => this.#children.hibernate(name, step));
       case 'restart':
         return (step) => this.#each(event.child, (name) => this.#children.restart(name, step));
+      default:
+        return fail('step-kind', { kind: String((event as { kind: unknown }).kind) });
     }
   }
 

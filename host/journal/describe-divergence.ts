@@ -72,6 +72,7 @@ export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Arra
   }
   const a = jsonValue(recorded);
   const b = jsonValue(replayed);
+  const both = [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`];
   if (typeof a === 'string' && typeof b === 'string' && (a.includes('\n') || b.includes('\n'))) {
     // A line diff costs the values' lengths times the lines added and removed: past MAX_EDIT of those,
     // it is given up (undefined) and both values are shown instead; a count, not a time, so it says
@@ -82,9 +83,9 @@ export function diffValues(recorded: Uint8Array | undefined, replayed: Uint8Arra
       // From the `--- recorded` / `+++ replayed` header on: what comes before it is a separator.
       return lines.slice(lines.findIndex((l) => l.startsWith('--- ')));
     }
-    return [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`, `(over ${MAX_EDIT} lines added or removed: no line diff)`];
+    return [...both, `(over ${MAX_EDIT} lines added or removed: no line diff)`];
   }
-  return [`${sides.recorded}: ${show(recorded)}`, `${sides.replayed}: ${show(replayed)}`];
+  return both;
 }
 
 function json(bytes: Uint8Array): unknown {
